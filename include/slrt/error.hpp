@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// Errors as values: what failed, where, and which rule of spec/slrt.md it broke.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "slrt/bytes.hpp"
+
+namespace slrt {
+
+// Every failure slrt reports. The comment gives the rule of spec/slrt.md.
+enum class errc : u16 {
+    ok = 0,
+    // Table header (spec §5.1)
+    truncated_header,        // SLRT-H1
+    bad_magic,               // SLRT-H2
+    bad_revision,            // SLRT-H3
+    unknown_architecture,    // SLRT-H4
+    size_too_small,          // SLRT-H5
+    size_exceeds_max_size,   // SLRT-H6
+    size_exceeds_buffer,     // SLRT-H7
+    // Entry framing (spec §5.2)
+    entry_header_truncated,  // SLRT-E1
+    entry_size_too_small,    // SLRT-E2
+    entry_exceeds_table,     // SLRT-E3
+    missing_end,             // SLRT-E4
+    end_not_last,            // SLRT-E5
+    invalid_tag,             // SLRT-E6
+    entry_size_mismatch,     // SLRT-E7
+    duplicate_entry,         // SLRT-E8
+    architecture_mismatch,   // SLRT-E9
+    reserved_nonzero,        // SLRT-E10, SLRT-P5, SLRT-I2
+    // Entry contents (spec §5.3)
+    count_mismatch,          // SLRT-P1
+    bad_entry_revision,      // SLRT-P2
+    pcr_out_of_range,        // SLRT-P3
+    evt_info_unterminated,   // SLRT-P4
+    dlme_entry_out_of_range, // SLRT-D1
+    address_wrap,            // SLRT-D2, SLRT-L2
+    unknown_log_format,      // SLRT-L1
+    mtrr_vcnt_too_large,     // SLRT-I1
+    amd_info_bad_len,        // SLRT-A1
+    // Building, converting, consumer profiles (spec §4, §6, §7)
+    buffer_too_small,        // SLRT-B1
+    table_full,              // SLRT-B2
+    value_out_of_range,      // SLRT-B3
+    field_not_in_layout,     // SLRT-C1
+    bad_argument,            // SLRT-B4
+    unknown_layout,          // SLRT-C2
+    missing_entry,           // SLRT-X1
+    consumer_requirement,    // SLRT-X2
+};
+
+constexpr const char* name(errc code) {
+    switch (code) {
+        case errc::ok: return "ok";
+        case errc::truncated_header: return "truncated_header";
+        case errc::bad_magic: return "bad_magic";
+        case errc::bad_revision: return "bad_revision";
+        case errc::unknown_architecture: return "unknown_architecture";
+        case errc::size_too_small: return "size_too_small";
+        case errc::size_exceeds_max_size: return "size_exceeds_max_size";
+        case errc::size_exceeds_buffer: return "size_exceeds_buffer";
+        case errc::entry_header_truncated: return "entry_header_truncated";
+        case errc::entry_size_too_small: return "entry_size_too_small";
+        case errc::entry_exceeds_table: return "entry_exceeds_table";
+        case errc::missing_end: return "missing_end";
+        case errc::end_not_last: return "end_not_last";
+        case errc::invalid_tag: return "invalid_tag";
+        case errc::entry_size_mismatch: return "entry_size_mismatch";
+        case errc::duplicate_entry: return "duplicate_entry";
+        case errc::architecture_mismatch: return "architecture_mismatch";
+        case errc::reserved_nonzero: return "reserved_nonzero";
+        case errc::count_mismatch: return "count_mismatch";
+        case errc::bad_entry_revision: return "bad_entry_revision";
+        case errc::pcr_out_of_range: return "pcr_out_of_range";
+        case errc::evt_info_unterminated: return "evt_info_unterminated";
+        case errc::dlme_entry_out_of_range: return "dlme_entry_out_of_range";
+        case errc::address_wrap: return "address_wrap";
+        case errc::unknown_log_format: return "unknown_log_format";
+        case errc::mtrr_vcnt_too_large: return "mtrr_vcnt_too_large";
+        case errc::amd_info_bad_len: return "amd_info_bad_len";
+        case errc::buffer_too_small: return "buffer_too_small";
+        case errc::table_full: return "table_full";
+        case errc::value_out_of_range: return "value_out_of_range";
+        case errc::field_not_in_layout: return "field_not_in_layout";
+        case errc::bad_argument: return "bad_argument";
+        case errc::unknown_layout: return "unknown_layout";
+        case errc::missing_entry: return "missing_entry";
+        case errc::consumer_requirement: return "consumer_requirement";
+    }
+    return "unknown";
+}
+
+inline constexpr u32 no_entry = 0xffffffffu;
+
+// One failure. `field` and `rule` are static strings; `value` and `limit` are the
+// numbers the rule compared ("policy.nr_entries" value 9, limit 7 fitting entries).
+struct error {
+    errc code = errc::ok;
+    u32 offset = 0;              // byte offset in the table of the field or entry at fault
+    u32 entry_index = no_entry;  // 0-based entry index, no_entry for header-level failures
+    const char* field = "";      // e.g. "policy.nr_entries"
+    const char* rule = "";       // e.g. "SLRT-P1"
+    const char* message = "";    // the rule in words
+    u64 value = 0;
+    u64 limit = 0;
+
+    constexpr explicit operator bool() const { return code != errc::ok; }
+};
+
+// A value or an error; [[nodiscard]] so that a failure cannot be dropped silently.
+template <class T>
+class [[nodiscard]] result {
+public:
+    constexpr result(const T& value) : value_(value) {}
+    constexpr result(const error& failure) : error_(failure) {}
+
+    constexpr bool ok() const { return error_.code == errc::ok; }
+    constexpr explicit operator bool() const { return ok(); }
+    constexpr const T& value() const { return value_; }
+    constexpr T& value() { return value_; }
+    constexpr const T& operator*() const { return value_; }
+    constexpr const T* operator->() const { return &value_; }
+    constexpr const error& err() const { return error_; }
+
+private:
+    T value_{};
+    error error_{};
+};
+
+struct ok_t {};
+using status = result<ok_t>;
+inline constexpr ok_t success{};
+
+// Appends the error as one line of text to `out` (NUL-terminated, truncated to fit):
+//   "SLRT-P1 count_mismatch at byte 0x58 (entry 2): policy.nr_entries = 0x9 (limit 0x7): <message>"
+// Freestanding so that a bare-metal console can print exactly what the tools print.
+constexpr std::size_t format_error(const error& e, char* out, std::size_t capacity) {
+    std::size_t n = 0;
+    auto put = [&](char c) {
+        if (n + 1 < capacity) out[n++] = c;
+    };
+    auto text = [&](const char* s) {
+        for (; s && *s; ++s) put(*s);
+    };
+    auto hex = [&](u64 v) {
+        text("0x");
+        int digits = 1;
+        for (u64 t = v >> 4; t; t >>= 4) ++digits;
+        for (int i = digits - 1; i >= 0; --i) put("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
+    };
+    auto dec = [&](u64 v) {
+        char buf[20];
+        int k = 0;
+        do {
+            buf[k++] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        } while (v);
+        while (k) put(buf[--k]);
+    };
+    text(e.rule);
+    put(' ');
+    text(name(e.code));
+    text(" at byte ");
+    hex(e.offset);
+    if (e.entry_index != no_entry) {
+        text(" (entry ");
+        dec(e.entry_index);
+        put(')');
+    }
+    if (e.field && *e.field) {
+        text(": ");
+        text(e.field);
+        text(" = ");
+        hex(e.value);
+        if (e.limit != 0 || e.code == errc::table_full) {
+            text(" (limit ");
+            hex(e.limit);
+            put(')');
+        }
+    }
+    if (e.message && *e.message) {
+        text(": ");
+        text(e.message);
+    }
+    if (capacity) out[n] = '\0';
+    return n;
+}
+
+}  // namespace slrt
