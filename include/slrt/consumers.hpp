@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// Consumer profiles: would this table be accepted by a given consumer?
+// (spec/slrt.md §7). Each check lists every requirement that fails, not only
+// the first, so a loader author sees the whole picture in one run.
+//
+// Pass a table parsed in permissive mode to see everything a lax consumer would
+// also stumble over; quirks the consumer does not tolerate become findings.
+#pragma once
+
+#include "slrt/constants.hpp"
+#include "slrt/entries.hpp"
+#include "slrt/error.hpp"
+#include "slrt/table.hpp"
+
+namespace slrt {
+
+enum class consumer : u8 {
+    linux_v16,  // Linux Secure Launch v16 (sl_main.c, slaunch.c)
+    xen,        // TrenchBoot Xen, multiboot2 path (slaunch.c, slr-table.h)
+    skl,        // TrenchBoot secure-kernel-loader (AMD)
+};
+
+constexpr const char* name(consumer c) {
+    switch (c) {
+        case consumer::linux_v16: return "linux-v16";
+        case consumer::xen: return "xen";
+        case consumer::skl: return "skl";
+    }
+    return "";
+}
+
+// What a consumer knows beyond the table bytes; unknown values skip their checks.
+struct consumer_context {
+    u64 table_addr = 0;  // physical address of the SLRT (Xen compares the SLRT policy entity)
+    bool have_table_addr = false;
+    u64 slb_base = 0, slb_size = 0;  // AMD SLB (SKL rejects a log overlapping it)
+    bool have_slb = false;
+};
+
+struct findings {
+    static constexpr u32 capacity = 32;
+    error items[capacity]{};
+    u32 count = 0;
+    u32 dropped = 0;
+
+    constexpr void add(const error& e) {
+        if (count < capacity)
+            items[count++] = e;
+        else
+            ++dropped;
+    }
+    constexpr void add(const char* field, const char* rule, const char* message, u64 value = 0, u64 limit = 0,
+                       u32 offset = 0, u32 entry_index = no_entry) {
+        add(error{errc::consumer_requirement, offset, entry_index, field, rule, message, value, limit});
+    }
+    constexpr bool ok() const { return count == 0 && dropped == 0; }
+};
+
+namespace detail {
+
+constexpr void require_entry(const table& t, tag which, const char* rule, const char* message, findings& out) {
+    if (!t.find(which)) out.add(error{errc::missing_entry, t.header().size, no_entry, name(which), rule, message,
+                                      static_cast<u16>(which), 0});
+}
+
+constexpr void require_layout(const table& t, layout a, layout b, const char* rule, findings& out) {
+    if (t.layout() != a && t.layout() != b)
+        out.add("layout", rule, "this consumer reads the table with another layout's offsets",
+                static_cast<u8>(t.layout()), static_cast<u8>(a));
+}
+
+constexpr void refuse_quirk(const table& t, quirk q, const char* rule, const char* message, findings& out) {
+    for (u32 i = 0; i < t.quirks().count; ++i) {
+        const quirk_hit& h = t.quirks().hits[i];
+        if (h.id == q) out.add(name(q), rule, message, 0, 0, h.offset, h.entry_index);
+    }
+}
+
+}  // namespace detail
+
+// Linux Secure Launch v16 early and late code (facts: sl_main.c, slaunch.c).
+constexpr findings check_linux_v16(const table& t, const consumer_context& = {}) {
+    findings out;
+    detail::require_layout(t, layout::v16, layout::v16, "LINUX-1", out);
+    if (t.header().architecture != architecture::intel_txt)
+        out.add("slr_table.architecture", "LINUX-2", "v16 launches only on Intel TXT (architecture 1)",
+                static_cast<u16>(t.header().architecture), 1, 6);
+    detail::require_entry(t, tag::log_info, "LINUX-3", "no log_info: the kernel resets with 0xc0008023", out);
+    detail::require_entry(t, tag::policy, "LINUX-4", "no policy: the kernel resets with 0xc0008023", out);
+    detail::require_entry(t, tag::intel_info, "LINUX-5", "no intel_info: MTRR/MSR checks and the SLRT measurement fail",
+                          out);
+    detail::require_entry(t, tag::dl_info, "LINUX-6", "no dl_info: the legacy path boots without a launch", out);
+    detail::refuse_quirk(t, quirk::evt_info_unterminated, "LINUX-7",
+                         "evt_info without NUL: the kernel's strlen reads past the label", out);
+    if (const result<log_info> log = t.get<log_info>(); log) {
+        constexpr u64 llong_max = 0x7fffffffffffffffull;
+        if (log->size > llong_max - (log->addr > llong_max ? llong_max : log->addr))
+            out.add("log_info.size", "LINUX-8", "addr + size exceeds LLONG_MAX: the kernel resets", log->size,
+                    llong_max - log->addr);
+        if (log->size == 0) out.add("log_info.size", "LINUX-9", "an empty event log cannot hold the DRTM events");
+    }
+    if (const result<policy_view> p = t.policy(); p) {
+        bool slrt_entry = false;
+        for (const policy_entry& e : *p) slrt_entry |= e.entity_type == entity_type::slrt;
+        if (slrt_entry && !t.find(tag::intel_info))
+            out.add("policy_entry.entity_type", "LINUX-10", "an SLRT policy entry needs intel_info to measure");
+    }
+    return out;
+}
+
+// TrenchBoot Xen on the multiboot2 path: the strictest consumer (facts §7.3).
+constexpr findings check_xen(const table& t, const consumer_context& ctx = {}) {
+    findings out;
+    detail::require_layout(t, layout::v10, layout::v12, "XEN-1", out);
+    detail::refuse_quirk(t, quirk::max_size_zero, "XEN-2", "size exceeds max_size: Xen refuses the table", out);
+    detail::refuse_quirk(t, quirk::entry_revision_not_1, "XEN-3", "policy revision must be 1", out);
+    const result<policy_view> p = t.policy();
+    if (!p) {
+        out.add(p.err());
+        return out;
+    }
+    if (p->size() < 2) {
+        out.add("policy.nr_entries", "XEN-4", "Xen needs the MB2 info and SLRT entries first", p->size(), 2);
+        return out;
+    }
+    const policy_entry first = (*p)[0], second = (*p)[1];
+    if (first.entity_type != entity_type::multiboot2_info || first.pcr != 18)
+        out.add("policy_entry.entity_type", "XEN-5", "entry 0 must measure the multiboot2 info into PCR 18",
+                to_u64(first.entity_type), to_u64(entity_type::multiboot2_info));
+    if (second.entity_type != entity_type::slrt || second.pcr != 18)
+        out.add("policy_entry.entity_type", "XEN-6", "entry 1 must measure the SLRT into PCR 18",
+                to_u64(second.entity_type), to_u64(entity_type::slrt));
+    else if (ctx.have_table_addr && second.entity != ctx.table_addr)
+        out.add("policy_entry.entity", "XEN-7", "the SLRT entry's entity must be the table's address", second.entity,
+                ctx.table_addr);
+    for (u32 i = 0; i < p->size(); ++i) {
+        const policy_entry e = (*p)[i];
+        if (e.flags & policy_flag_measured)
+            out.add("policy_entry.flags", "XEN-8", "MEASURED must not be set before Xen measures the entry", e.flags,
+                    0, 0, i);
+        if (i >= 2 && (e.flags & policy_flag_implicit_size))
+            out.add("policy_entry.flags", "XEN-9", "IMPLICIT_SIZE is allowed only on the first two entries", e.flags,
+                    0, 0, i);
+        if (i >= 2 && (e.entity_type == entity_type::multiboot2_info || e.entity_type == entity_type::slrt))
+            out.add("policy_entry.entity_type", "XEN-10", "the MB2 info and the SLRT may be measured only once",
+                    to_u64(e.entity_type), 0, 0, i);
+    }
+    return out;
+}
+
+// TrenchBoot secure-kernel-loader (AMD SKINIT) DL_INFO / LOG_INFO acceptance (facts §7.3).
+constexpr findings check_skl(const table& t, const consumer_context& ctx = {}) {
+    findings out;
+    detail::require_layout(t, layout::v10, layout::v12, "SKL-1", out);
+    if (t.header().architecture != architecture::amd_skinit)
+        out.add("slr_table.architecture", "SKL-2", "SKL runs only after SKINIT (architecture 2)",
+                static_cast<u16>(t.header().architecture), 2, 6);
+    detail::refuse_quirk(t, quirk::duplicate_singleton, "SKL-3", "SKL rejects a second log_info", out);
+    constexpr u64 four_gib = 0x100000000ull;
+    if (const result<dl_info> dl = t.get<dl_info>(); !dl) {
+        out.add(dl.err());
+    } else {
+        if (dl->dlme_base >= four_gib || dl->dlme_size > four_gib - dl->dlme_base)
+            out.add("dl_info.dlme_base", "SKL-4", "the DLME must lie below 4 GiB", dl->dlme_base, four_gib);
+        if (dl->bl_context.bootloader != bootloader::grub)
+            out.add("dl_info.bl_context.bootloader", "SKL-5", "SKL accepts only bootloader 1 (GRUB)",
+                    to_u64(dl->bl_context.bootloader), 1);
+    }
+    if (const result<log_info> log = t.get<log_info>(); !log) {
+        out.add(log.err());
+    } else {
+        if (log->size == 0) out.add("log_info.size", "SKL-6", "SKL needs room for its event log");
+        if (ctx.have_slb && log->addr < ctx.slb_base + ctx.slb_size && ctx.slb_base < log->addr + log->size)
+            out.add("log_info.addr", "SKL-7", "the event log must not overlap the SLB", log->addr, ctx.slb_base);
+    }
+    return out;
+}
+
+constexpr findings check(consumer c, const table& t, const consumer_context& ctx = {}) {
+    switch (c) {
+        case consumer::linux_v16: return check_linux_v16(t, ctx);
+        case consumer::xen: return check_xen(t, ctx);
+        case consumer::skl: return check_skl(t, ctx);
+    }
+    return findings{};
+}
+
+// The layout each consumer reads the table with.
+constexpr layout consumer_layout(consumer c) {
+    switch (c) {
+        case consumer::linux_v16: return layout::v16;
+        case consumer::xen: return layout::v12;
+        case consumer::skl: return layout::v10;
+    }
+    return default_layout;
+}
+
+}  // namespace slrt
