@@ -108,7 +108,7 @@ struct intel_info {
 // §3.8 tag 5: AMD SKINIT info; bytes 8..23 double as a Linux setup_data header.
 struct amd_info {
     u64 next = 0;
-    u32 type = setup_secure_launch;
+    u32 type = 0;  // setup_secure_launch once spliced into the setup_data chain
     u32 len = 0;
     u64 slrt_size = 0;
     u64 slrt_base = 0;

@@ -151,7 +151,7 @@ constexpr std::size_t format_error(const error& e, char* out, std::size_t capaci
         for (u64 t = v >> 4; t; t >>= 4) ++digits;
         for (int i = digits - 1; i >= 0; --i) put("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
     };
-    auto dec = [&](u64 v) {
+    auto dec = [&](u32 v) {  // u32: no 64-bit division helper on i386
         char buf[20];
         int k = 0;
         do {
