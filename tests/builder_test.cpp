@@ -246,9 +246,15 @@ TEST_CASE("builder: init and max_size boundaries", "[builder]") {
     std::vector<u8> buf(64);
     builder b(mutable_byte_view(buf.data(), buf.size()), layout::v16);
     CHECK(b.init(architecture::intel_txt, 23).err().code == errc::table_full);
-    CHECK(b.init(architecture::intel_txt, 65).err().code == errc::buffer_too_small);
+    builder tiny(mutable_byte_view(buf.data(), 23), layout::v16);
+    CHECK(tiny.init(architecture::intel_txt, 4096).err().code == errc::buffer_too_small);
+    // max_size beyond the buffer: appends stop at the buffer's end.
+    REQUIRE(b.init(architecture::intel_txt, 4096));
+    REQUIRE(b.add_raw(0x100, byte_view(buf.data(), 32)));  // 24 + 40 = 64
+    CHECK(b.add_placeholder(tag::arm_info).err().code == errc::buffer_too_small);
+    builder fresh(mutable_byte_view(buf.data(), buf.size()), layout::v16);
     CHECK(b.init(static_cast<architecture>(3), 64).err().code == errc::bad_argument);
-    CHECK(b.add_placeholder(tag::arm_info).err().code == errc::bad_argument);  // before init
+    CHECK(fresh.add_placeholder(tag::arm_info).err().code == errc::bad_argument);  // before init
     REQUIRE(b.init(architecture::amd_skinit, 40));
     REQUIRE(b.add_placeholder(tag::arm_info));  // 24 + 8 = 32
     REQUIRE(b.add_placeholder(tag::uefi_info));  // exactly 40

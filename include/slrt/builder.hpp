@@ -25,12 +25,10 @@ public:
     constexpr explicit builder(mutable_byte_view buffer, slrt::layout l = default_layout) : buffer_(buffer), layout_(l) {}
 
     // Continues a table already in `buffer` (validated strictly under layout `l`).
+    // The buffer may be smaller than max_size: appends stop at whichever ends first.
     static constexpr result<builder> open(mutable_byte_view buffer, slrt::layout l = default_layout) {
         const result<table> t = parse(buffer, {l, mode::strict});
         if (!t) return t.err();
-        if (t->header().max_size > buffer.size())
-            return error{errc::buffer_too_small, 12, no_entry, "slr_table.max_size", "SLRT-B1",
-                         "max_size exceeds the buffer", t->header().max_size, buffer.size()};
         builder b(buffer, l);
         b.size_ = t->header().size;
         b.max_size_ = t->header().max_size;
@@ -52,9 +50,9 @@ public:
         if (max_size < d.min_table_size())
             return error{errc::table_full, 12, no_entry, "slr_table.max_size", "SLRT-B2",
                          "max_size must hold the header and the END entry", max_size, d.min_table_size()};
-        if (max_size > buffer_.size())
-            return error{errc::buffer_too_small, 12, no_entry, "slr_table.max_size", "SLRT-B1",
-                         "max_size exceeds the buffer", max_size, buffer_.size()};
+        if (buffer_.size() < d.min_table_size())
+            return error{errc::buffer_too_small, 0, no_entry, "slr_table", "SLRT-B1",
+                         "the buffer cannot hold the header and the END entry", buffer_.size(), d.min_table_size()};
         store_le(buffer_, 0, 4, table_magic);
         store_le(buffer_, 4, 2, table_revision);
         store_le(buffer_, 6, 2, to_u64(arch));
@@ -94,6 +92,9 @@ private:
         if (entry_size > u64{max_size_} - size_)
             return error{errc::table_full, size_, no_entry, "slr_table.size", "SLRT-B2",
                          "the entry does not fit in max_size", u64{size_} + entry_size, max_size_};
+        if (entry_size > u64{buffer_.size()} - size_)
+            return error{errc::buffer_too_small, size_, no_entry, "slr_table.size", "SLRT-B1",
+                         "the entry does not fit in the buffer", u64{size_} + entry_size, buffer_.size()};
         const u32 at = size_ - d.entry_header_size;  // over the current END
         const u32 n = static_cast<u32>(entry_size);
         mutable_byte_view e = buffer_.subview(at, n);

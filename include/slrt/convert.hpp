@@ -112,35 +112,36 @@ constexpr result<u32> convert(const table& source, layout to, mutable_byte_view 
     for (const entry_ref& e : source) {
         const byte_view bytes = source.entry_bytes(e);
         result<entry_ref> added = error{};
-        switch (static_cast<tag>(e.tag)) {
-            case tag::dl_info:
+        // Switch on the whole u32: a v10+ tag such as 0x00010001 is unknown, not dl_info.
+        switch (e.tag) {
+            case static_cast<u16>(tag::dl_info):
                 detail::note_new_fields<dl_info>(from, dst, notes);
                 added = b.add(source.decode_fixed<dl_info>(bytes));
                 break;
-            case tag::log_info:
+            case static_cast<u16>(tag::log_info):
                 detail::note_new_fields<log_info>(from, dst, notes);
                 added = b.add(source.decode_fixed<log_info>(bytes));
                 break;
-            case tag::intel_info:
+            case static_cast<u16>(tag::intel_info):
                 detail::note_new_fields<intel_info>(from, dst, notes);
                 added = b.add(source.decode_fixed<intel_info>(bytes));
                 break;
-            case tag::amd_info:
+            case static_cast<u16>(tag::amd_info):
                 detail::note_new_fields<amd_info>(from, dst, notes);
                 added = b.add(source.decode_fixed<amd_info>(bytes));
                 break;
-            case tag::arm_info:
-            case tag::uefi_info:
+            case static_cast<u16>(tag::arm_info):
+            case static_cast<u16>(tag::uefi_info):
                 added = b.add_placeholder(static_cast<tag>(e.tag));
                 break;
-            case tag::policy: {
+            case static_cast<u16>(tag::policy): {
                 const policy_view list = source.list_at<policy_entry>(e);
                 added = b.add_policy(static_cast<u16>(list.size()), list.revision());
                 for (u32 i = 0; added && i < list.size(); ++i)
                     if (const status s = b.set_policy_entry(*added, static_cast<u16>(i), list[i]); !s) added = s.err();
                 break;
             }
-            case tag::uefi_config: {
+            case static_cast<u16>(tag::uefi_config): {
                 const uefi_config_view list = source.list_at<uefi_cfg_entry>(e);
                 added = b.add_uefi_config(static_cast<u16>(list.size()), list.revision());
                 for (u32 i = 0; added && i < list.size(); ++i)
