@@ -113,12 +113,13 @@ constexpr findings check_xen(const table& t, const consumer_context& ctx = {}) {
     findings out;
     detail::require_layout(t, layout::v10, layout::v12, "XEN-1", out);
     detail::refuse_quirk(t, quirk::max_size_zero, "XEN-2", "size exceeds max_size: Xen refuses the table", out);
-    detail::refuse_quirk(t, quirk::entry_revision_not_1, "XEN-3", "policy revision must be 1", out);
     const result<policy_view> p = t.policy();
     if (!p) {
         out.add(p.err());
         return out;
     }
+    if (p->revision() != policy_revision)
+        out.add("policy.revision", "XEN-3", "policy revision must be 1", p->revision(), policy_revision);
     if (p->size() < 2) {
         out.add("policy.nr_entries", "XEN-4", "Xen needs the MB2 info and SLRT entries first", p->size(), 2);
         return out;
@@ -155,13 +156,16 @@ constexpr findings check_skl(const table& t, const consumer_context& ctx = {}) {
     if (t.header().architecture != architecture::amd_skinit)
         out.add("slr_table.architecture", "SKL-2", "SKL runs only after SKINIT (architecture 2)",
                 static_cast<u16>(t.header().architecture), 2, 6);
-    detail::refuse_quirk(t, quirk::duplicate_singleton, "SKL-3", "SKL rejects a second log_info", out);
+    u32 logs = 0;
+    for (const entry_ref& e : t) logs += e.tag == static_cast<u16>(tag::log_info);
+    if (logs > 1) out.add("log_info", "SKL-3", "SKL rejects a second log_info", logs, 1);
     constexpr u64 four_gib = 0x100000000ull;
     if (const result<dl_info> dl = t.get<dl_info>(); !dl) {
         out.add(dl.err());
     } else {
-        if (dl->dlme_base >= four_gib || dl->dlme_size > four_gib - dl->dlme_base)
-            out.add("dl_info.dlme_base", "SKL-4", "the DLME must lie below 4 GiB", dl->dlme_base, four_gib);
+        // SKL requires both dlme_base and dlme_base + dlme_size below 4 GiB.
+        if (dl->dlme_base >= four_gib || dl->dlme_size >= four_gib - dl->dlme_base)
+            out.add("dl_info.dlme_base", "SKL-4", "the DLME must end below 4 GiB", dl->dlme_base, four_gib);
         if (dl->bl_context.bootloader != bootloader::grub)
             out.add("dl_info.bl_context.bootloader", "SKL-5", "SKL accepts only bootloader 1 (GRUB)",
                     to_u64(dl->bl_context.bootloader), 1);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The v16 DLME interface: the standard DLME header and the slr_setup_dlme
-// argument of dl_launch (spec/slrt.md §3.9; Linux v16 slr_table.h).
+// argument of dl_launch (spec/slrt.md §3.11; Linux v16 slr_table.h).
 #pragma once
 
 #include <cstddef>
