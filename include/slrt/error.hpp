@@ -46,8 +46,7 @@ enum class errc : u16 {
     table_full,              // SLRT-B2
     value_out_of_range,      // SLRT-B3
     field_not_in_layout,     // SLRT-C1
-    bad_argument,            // SLRT-B4
-    unknown_layout,          // SLRT-C2
+    bad_argument,            // SLRT-B4, SLRT-C2
     missing_entry,           // SLRT-X1
     consumer_requirement,    // SLRT-X2
 };
@@ -86,7 +85,6 @@ constexpr const char* name(errc code) {
         case errc::value_out_of_range: return "value_out_of_range";
         case errc::field_not_in_layout: return "field_not_in_layout";
         case errc::bad_argument: return "bad_argument";
-        case errc::unknown_layout: return "unknown_layout";
         case errc::missing_entry: return "missing_entry";
         case errc::consumer_requirement: return "consumer_requirement";
     }
