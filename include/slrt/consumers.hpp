@@ -63,10 +63,18 @@ constexpr void require_entry(const table& t, tag which, const char* rule, const 
                                       static_cast<u16>(which), 0});
 }
 
+// The consumer reads fields at the offsets of layout a (or b); an oversized entry
+// accepted by a permissive parse means the table was written for another layout.
 constexpr void require_layout(const table& t, layout a, layout b, const char* rule, findings& out) {
     if (t.layout() != a && t.layout() != b)
         out.add("layout", rule, "this consumer reads the table with another layout's offsets",
                 static_cast<u8>(t.layout()), static_cast<u8>(a));
+    for (u32 i = 0; i < t.quirks().count; ++i) {
+        const quirk_hit& h = t.quirks().hits[i];
+        if (h.id == quirk::oversized_entry)
+            out.add("slr_entry_hdr.size", rule, "entry larger than this consumer's layout: it would misread it", 0,
+                    0, h.offset, h.entry_index);
+    }
 }
 
 constexpr void refuse_quirk(const table& t, quirk q, const char* rule, const char* message, findings& out) {

@@ -173,11 +173,9 @@ constexpr std::size_t format_error(const error& e, char* out, std::size_t capaci
         text(e.field);
         text(" = ");
         hex(e.value);
-        if (e.limit != 0 || e.code == errc::table_full) {
-            text(" (limit ");
-            hex(e.limit);
-            put(')');
-        }
+        text(" (limit ");
+        hex(e.limit);
+        put(')');
     }
     if (e.message && *e.message) {
         text(": ");

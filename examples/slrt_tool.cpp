@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: MIT
+// slrt-tool: encode, decode, validate, dump, detect and convert Secure Launch Resource Tables.
+//
+//   slrt-tool encode   IN.json [-o OUT.bin] [--permissive]
+//   slrt-tool decode   IN.bin  [--layout P] [--permissive]
+//   slrt-tool validate IN.bin  [--profile linux-v16|xen|skl] [--permissive] [--layout P]
+//   slrt-tool dump     IN.bin  [--layout P] [--permissive]
+//   slrt-tool detect   IN.bin
+//   slrt-tool convert  IN.bin  --to P [-o OUT.bin] [--layout P]
+//
+// "-" is stdin for inputs and stdout for -o. Without --layout the layout is detected
+// (slrt::detect). Exit status: 0 ok; 1 the table is invalid (or a consumer profile has
+// findings, or detect found no layout); 2 usage error, unreadable input or output, bad JSON.
+// Outputs are written whole or not at all (OUT.tmp, then rename).
+//
+// A thin tool: every rule lives in the headers (include/slrt, examples/slrt_json.hpp).
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "slrt/slrt.hpp"
+#include "slrt_json.hpp"
+
+namespace {
+
+using slrt::u16;
+using slrt::u32;
+using slrt::u64;
+using slrt::u8;
+
+constexpr int exit_ok = 0;
+constexpr int exit_invalid = 1;
+constexpr int exit_usage = 2;
+
+template <class... Args>
+void complain(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::print(stderr, "slrt-tool: {}\n", fmt::format(format, std::forward<Args>(args)...));
+}
+
+std::string display_name(const std::string& path) { return path == "-" ? std::string("<stdin>") : path; }
+
+// ---------------------------------------------------------------------------
+// Files
+
+bool read_input(const std::string& path, std::vector<u8>& out) {
+    std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+    if (!f) {
+        complain("cannot open {}: {}", path, std::strerror(errno));
+        return false;
+    }
+    out.clear();
+    u8 chunk[65536];
+    for (;;) {
+        const std::size_t n = std::fread(chunk, 1, sizeof chunk, f);
+        out.insert(out.end(), chunk, chunk + n);
+        if (n < sizeof chunk) break;
+    }
+    const bool bad = std::ferror(f) != 0;
+    const int saved = errno;
+    if (f != stdin) std::fclose(f);
+    if (bad) {
+        complain("cannot read {}: {}", display_name(path), std::strerror(saved));
+        return false;
+    }
+    return true;
+}
+
+bool write_stream(std::FILE* f, const std::string& name, const void* data, std::size_t size) {
+    bool ok = std::fwrite(data, 1, size, f) == size;
+    ok = std::fflush(f) == 0 && ok;
+    if (!ok) complain("cannot write {}: {}", name, std::strerror(errno));
+    return ok;
+}
+
+// Writes all of `data` to `path` (stdout for "-"). A regular file is written as PATH.tmp and
+// renamed only when everything was written, so a failed run never leaves a partial file;
+// a device or pipe (/dev/null, a FIFO) is written in place.
+bool write_output(const std::string& path, const void* data, std::size_t size) {
+    namespace fs = std::filesystem;
+    if (path == "-") return write_stream(stdout, "stdout", data, size);
+    std::error_code ec;
+    fs::path target(path);
+    // Through symbolic links (even dangling ones): replace the file, not the link.
+    for (int hops = 0; fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+        const fs::path next = fs::read_symlink(target, ec);
+        if (ec || hops == 40) {
+            complain("cannot resolve {}: {}", path, ec ? ec.message() : "too many symbolic links");
+            return false;
+        }
+        target = next.is_absolute() ? next : target.parent_path() / next;
+    }
+    const fs::file_status st = fs::status(target, ec);
+    if (fs::exists(st) && !fs::is_regular_file(st)) {
+        std::FILE* f = std::fopen(target.c_str(), "wb");
+        if (!f) {
+            complain("cannot open {}: {}", path, std::strerror(errno));
+            return false;
+        }
+        const bool ok = write_stream(f, path, data, size);
+        return std::fclose(f) == 0 && ok;
+    }
+    const std::string tmp = target.string() + ".tmp";
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) {
+        complain("cannot create {}: {}", tmp, std::strerror(errno));
+        return false;
+    }
+    bool ok = write_stream(f, tmp, data, size);
+    ok = std::fclose(f) == 0 && ok;
+    if (ok && std::rename(tmp.c_str(), target.c_str()) == 0) return true;
+    if (ok) complain("cannot rename {} to {}: {}", tmp, path, std::strerror(errno));
+    std::remove(tmp.c_str());
+    return false;
+}
+
+// ---------------------------------------------------------------------------
+// Tables
+
+bool parse_layout_option(const std::string& text, std::optional<slrt::layout>& out) {
+    if (text.empty()) return true;
+    slrt::layout l{};
+    if (!slrt::layout_from_name(text.c_str(), l)) {
+        complain("unknown layout \"{}\" (v6, v9, v10, v12, v16)", text);
+        return false;
+    }
+    out = l;
+    return true;
+}
+
+std::string quirk_line(const slrt::quirk_hit& h) {
+    std::string s = fmt::format("quirk {} at byte {:#x}", slrt::name(h.id), h.offset);
+    if (h.entry_index != slrt::no_entry) s += fmt::format(" (entry {})", h.entry_index);
+    return s + ": " + slrt::quirk_table[static_cast<u8>(h.id)].description;
+}
+
+void print_quirks(std::FILE* to, const slrt::quirk_log& q, const char* indent) {
+    for (u32 i = 0; i < q.count; ++i) fmt::print(to, "{}{}\n", indent, quirk_line(q.hits[i]));
+    if (q.dropped) fmt::print(to, "{}... and {} more quirks\n", indent, q.dropped);
+}
+
+// Parses `bytes` under --layout or the detected layout; prints the error and returns
+// nothing when the table is invalid.
+std::optional<slrt::table> open_table(const std::string& path, const std::vector<u8>& bytes,
+                                      std::optional<slrt::layout> layout, slrt::mode mode) {
+    const slrt::byte_view view(bytes.data(), bytes.size());
+    slrt::detection detected{};
+    if (!layout) detected = slrt::detect(view);
+    const slrt::layout l = layout ? *layout : detected.best;
+    const slrt::result<slrt::table> t = slrt::parse(view, {l, mode});
+    if (t) return *t;
+    complain("{}: invalid SLRT (layout {}{}, {}): {}", display_name(path), slrt::name(l),
+             layout ? "" : " detected", mode == slrt::mode::strict ? "strict" : "permissive",
+             slrt::json::to_string(t.err()));
+    if (!layout && mode == slrt::mode::strict && detected.permissive != 0)
+        complain("{}: hint: it parses with --permissive", display_name(path));
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// dump: every field through slrt::visit, hex for addresses and sizes.
+
+bool decimal_field(std::string_view rel) {
+    const std::string_view leaf = rel.substr(rel.rfind('.') == std::string_view::npos ? 0 : rel.rfind('.') + 1);
+    return leaf == "pcr" || leaf == "mtrr_vcnt" || leaf == "psp_version" || leaf == "type";
+}
+
+template <class E>
+std::string enum_text(E value) {
+    const u64 v = slrt::to_u64(value);
+    if constexpr (slrt::json::detail::is_named_enum<E>) {
+        if (const char* n = slrt::name(value)) return fmt::format("{:#x} ({})", v, n);
+        return fmt::format("{:#x} (unknown)", v);
+    } else {
+        return fmt::format("{:#x}", v);
+    }
+}
+
+std::string flags_text(u64 flags) {
+    std::string names;
+    for (const slrt::json::flag_name& f : slrt::json::policy_flag_names)
+        if (flags & f.bit) {
+            names += (names.empty() ? "" : "|") + std::string(f.name);
+            flags &= ~u64{f.bit};
+        }
+    if (flags) names += (names.empty() ? "" : "|") + fmt::format("{:#x}", flags);
+    return names;
+}
+
+std::string hex_preview(slrt::byte_view b) {
+    constexpr std::size_t most = 64;
+    std::string s = slrt::json::detail::to_hex(b.subview(0, most));
+    if (b.size() > most) s += fmt::format("... ({} more bytes)", b.size() - most);
+    return s;
+}
+
+std::string label_text(const slrt::evt_label& label) {
+    const u32 n = label.length();
+    if (n < slrt::evt_info_length && slrt::json::detail::printable(label, n))
+        return fmt::format("evt_info = \"{}\"", std::string_view(label.bytes, n));
+    u8 raw[slrt::evt_info_length];
+    for (u32 i = 0; i < slrt::evt_info_length; ++i) raw[i] = static_cast<u8>(label.bytes[i]);
+    return fmt::format("evt_info_raw = {}{}", slrt::json::detail::to_hex(slrt::byte_view(raw, slrt::evt_info_length)),
+                       label.terminated() ? "" : " (no NUL)");
+}
+
+// "name = value" for every field of `value` inside the first `limit` bytes.
+template <class T>
+std::vector<std::string> field_lines(const slrt::layout_desc& d, const T& value, std::size_t limit) {
+    namespace jd = slrt::json::detail;
+    std::vector<std::string> lines;
+    std::map<std::string, std::size_t> seen;
+    const jd::shape& shape = jd::shape_of<T>(d);
+    std::size_t shown = slrt::max_variable_mtrrs;  // array elements listed (only mtrr_pair is an array)
+    if constexpr (std::is_same_v<T, slrt::intel_info>) shown = jd::mtrr_pairs_shown(value.saved_bsp_mtrrs);
+    slrt::visit(d, value, [&](const char* name, slrt::field_pos p, const auto& member) {
+        using M = std::remove_cv_t<std::remove_reference_t<decltype(member)>>;
+        if (!p.present() || std::size_t{p.offset} + p.width > limit) return;
+        std::string rel(jd::relative(name));
+        const std::size_t occurrence = seen[rel]++;
+        const std::size_t dot = rel.rfind('.');
+        if (dot != std::string::npos && shape.is_array(rel.substr(0, dot))) {
+            if (occurrence >= shown) return;  // unused MTRR pairs (all zero)
+            rel = fmt::format("{}[{}]{}", rel.substr(0, dot), occurrence, rel.substr(dot));
+        }
+        std::string text;
+        if constexpr (std::is_enum_v<M>) text = enum_text(member);
+        else if (rel == "flags") text = fmt::format("{:#x}", slrt::to_u64(member)) + (member ? " (" + flags_text(member) + ")" : "");
+        else if (decimal_field(rel)) text = fmt::format("{}", slrt::to_u64(member));
+        else text = fmt::format("{:#x}", slrt::to_u64(member));
+        lines.push_back(fmt::format("{} = {}", rel, text));
+    });
+    return lines;
+}
+
+template <class T>
+void dump_fixed(const slrt::table& t, const slrt::entry_ref& e, u16 layout_size) {
+    const slrt::byte_view bytes = t.entry_bytes(e);
+    for (const std::string& line : field_lines(t.desc(), t.decode_fixed<T>(bytes), bytes.size()))
+        fmt::print("    {}\n", line);
+    if (e.size > layout_size)
+        fmt::print("    extra ({} bytes) = {}\n", e.size - layout_size, hex_preview(bytes.subview(layout_size)));
+}
+
+template <class Element>
+void dump_list(const slrt::table& t, const slrt::entry_ref& e) {
+    const slrt::list_view<Element> list = t.list_at<Element>(e);
+    fmt::print("    revision = {}\n    nr_entries = {}\n", list.revision(), list.size());
+    const u32 size = std::is_same_v<Element, slrt::policy_entry> ? t.desc().policy_entry.size
+                                                                 : t.desc().uefi_cfg_entry.size;
+    for (u32 i = 0; i < list.size(); ++i) {
+        const Element v = list[i];
+        std::string line;
+        for (const std::string& f : field_lines(t.desc(), v, size)) line += f + ", ";
+        fmt::print("    {:>2}. {}{}\n", i, line, label_text(v.evt_info));
+    }
+}
+
+void dump_table(const std::string& path, std::size_t file_size, const slrt::table& t, bool detected) {
+    const slrt::table_header& h = t.header();
+    fmt::print("{}: {} bytes\n", display_name(path), file_size);
+    fmt::print("layout {} ({}){}, {}\n", slrt::name(t.layout()), t.desc().era, detected ? " detected" : "",
+               t.mode() == slrt::mode::strict ? "strict" : "permissive");
+    fmt::print("header @0x0 size 16\n");
+    fmt::print("    magic = {:#x}\n    revision = {}\n    architecture = {}\n", h.magic, h.revision,
+               enum_text(h.architecture));
+    fmt::print("    size = {:#x} ({})\n    max_size = {:#x} ({})\n", h.size, h.size, h.max_size, h.max_size);
+    const slrt::layout_desc& d = t.desc();
+    u32 end_offset = slrt::table_header_size;
+    for (const slrt::entry_ref& e : t) {
+        const char* tag_name = slrt::name(static_cast<slrt::tag>(e.tag));
+        fmt::print("entry {} @{:#x} size {}: {} (tag {:#x})\n", e.index, e.offset, e.size,
+                   e.tag <= 0xffff && tag_name ? tag_name : "unknown", e.tag);
+        switch (e.tag) {
+            case static_cast<u16>(slrt::tag::dl_info): dump_fixed<slrt::dl_info>(t, e, d.dl_info.size); break;
+            case static_cast<u16>(slrt::tag::log_info): dump_fixed<slrt::log_info>(t, e, d.log_info.size); break;
+            case static_cast<u16>(slrt::tag::intel_info): dump_fixed<slrt::intel_info>(t, e, d.intel_info.size); break;
+            case static_cast<u16>(slrt::tag::amd_info): dump_fixed<slrt::amd_info>(t, e, d.amd_info.size); break;
+            case static_cast<u16>(slrt::tag::policy): dump_list<slrt::policy_entry>(t, e); break;
+            case static_cast<u16>(slrt::tag::uefi_config): dump_list<slrt::uefi_cfg_entry>(t, e); break;
+            case static_cast<u16>(slrt::tag::arm_info):
+            case static_cast<u16>(slrt::tag::uefi_info):
+                if (e.size > d.placeholder_size)
+                    fmt::print("    extra ({} bytes) = {}\n", e.size - d.placeholder_size,
+                               hex_preview(t.entry_bytes(e).subview(d.placeholder_size)));
+                break;
+            default:
+                fmt::print("    raw ({} bytes){}{}\n", t.payload(e).size(), t.payload(e).empty() ? "" : " = ",
+                           hex_preview(t.payload(e)));
+                break;
+        }
+        end_offset = e.offset + e.size;
+    }
+    fmt::print("end @{:#x} size {}\n", end_offset, d.end_size());
+    if (t.quirks().empty()) {
+        fmt::print("quirks: none\n");
+    } else {
+        fmt::print("quirks:\n");
+        print_quirks(stdout, t.quirks(), "    ");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// convert: the size the converted table reaches (the buffer it needs), whatever max_size says.
+
+u64 converted_bound(const slrt::table& t, slrt::layout to) {
+    const slrt::layout_desc& d = slrt::describe(to);
+    u64 total = d.min_table_size();
+    for (const slrt::entry_ref& e : t) {
+        switch (e.tag) {
+            case static_cast<u16>(slrt::tag::dl_info): total += d.dl_info.size; break;
+            case static_cast<u16>(slrt::tag::log_info): total += d.log_info.size; break;
+            case static_cast<u16>(slrt::tag::intel_info): total += d.intel_info.size; break;
+            case static_cast<u16>(slrt::tag::amd_info): total += d.amd_info.size; break;
+            case static_cast<u16>(slrt::tag::arm_info):
+            case static_cast<u16>(slrt::tag::uefi_info): total += d.placeholder_size; break;
+            case static_cast<u16>(slrt::tag::policy):
+                total += d.policy.header_size + u64{d.policy_entry.size} * t.list_at<slrt::policy_entry>(e).size();
+                break;
+            case static_cast<u16>(slrt::tag::uefi_config):
+                total += d.uefi_config.header_size +
+                         u64{d.uefi_cfg_entry.size} * t.list_at<slrt::uefi_cfg_entry>(e).size();
+                break;
+            default: total += d.entry_header_size + u64{t.payload(e).size()}; break;
+        }
+    }
+    return total;
+}
+
+// ---------------------------------------------------------------------------
+// Subcommands
+
+struct options {
+    std::string input;
+    std::string output = "-";
+    std::string layout;
+    std::string to;
+    std::string profile;
+    bool permissive = false;
+};
+
+int run_encode(const options& o) {
+    std::vector<u8> text;
+    if (!read_input(o.input, text)) return exit_usage;
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::exception& e) {
+        complain("{}: bad JSON: {}", display_name(o.input), e.what());  // names the byte offset
+        return exit_usage;
+    }
+    std::vector<u8> bytes;
+    slrt::json::error_info err;
+    if (!slrt::json::encode(doc, bytes, err)) {
+        complain("{}: bad JSON at {}", display_name(o.input), slrt::json::to_string(err));
+        return exit_usage;
+    }
+    const slrt::layout l = slrt::json::document_layout(doc);
+    const slrt::mode mode = o.permissive ? slrt::mode::permissive : slrt::mode::strict;
+    const slrt::result<slrt::table> t = slrt::parse(slrt::byte_view(bytes.data(), bytes.size()), {l, mode});
+    if (!t) {
+        complain("{}: the encoded table is invalid (layout {}, {}): {}", display_name(o.input), slrt::name(l),
+                 o.permissive ? "permissive" : "strict", slrt::json::to_string(t.err()));
+        return exit_invalid;
+    }
+    print_quirks(stderr, t->quirks(), "slrt-tool: note: ");
+    return write_output(o.output, bytes.data(), bytes.size()) ? exit_ok : exit_usage;
+}
+
+int run_decode(const options& o, std::optional<slrt::layout> layout) {
+    std::vector<u8> bytes;
+    if (!read_input(o.input, bytes)) return exit_usage;
+    const std::optional<slrt::table> t =
+        open_table(o.input, bytes, layout, o.permissive ? slrt::mode::permissive : slrt::mode::strict);
+    if (!t) return exit_invalid;
+    const std::string text = slrt::json::to_json(*t).dump(2, ' ', true) + "\n";
+    return write_output("-", text.data(), text.size()) ? exit_ok : exit_usage;
+}
+
+int run_validate(const options& o, std::optional<slrt::layout> layout) {
+    std::vector<u8> bytes;
+    if (!read_input(o.input, bytes)) return exit_usage;
+    const std::string name = display_name(o.input);
+    if (o.profile.empty()) {
+        const std::optional<slrt::table> t =
+            open_table(o.input, bytes, layout, o.permissive ? slrt::mode::permissive : slrt::mode::strict);
+        if (!t) return exit_invalid;
+        fmt::print("{}: valid SLRT, layout {}{}, {}, {} entries, size {} of max_size {}\n", name,
+                   slrt::name(t->layout()), layout ? "" : " (detected)",
+                   t->mode() == slrt::mode::strict ? "strict" : "permissive", t->entry_count(), t->header().size,
+                   t->header().max_size);
+        print_quirks(stdout, t->quirks(), "  ");
+        return exit_ok;
+    }
+    slrt::consumer c{};
+    bool known = false;
+    for (slrt::consumer k : {slrt::consumer::linux_v16, slrt::consumer::xen, slrt::consumer::skl})
+        if (o.profile == slrt::name(k)) c = k, known = true;
+    if (!known) {
+        complain("unknown profile \"{}\" (linux-v16, xen, skl)", o.profile);
+        return exit_usage;
+    }
+    // The consumer's own layout and a lax parse, so that every finding shows up.
+    const slrt::layout l = layout ? *layout : slrt::consumer_layout(c);
+    const std::optional<slrt::table> t = open_table(o.input, bytes, l, slrt::mode::permissive);
+    if (!t) return exit_invalid;
+    const slrt::findings f = slrt::check(c, *t);
+    for (u32 i = 0; i < f.count; ++i) fmt::print(stderr, "{}: {}\n", name, slrt::json::to_string(f.items[i]));
+    if (f.dropped) fmt::print(stderr, "{}: ... and {} more findings\n", name, f.dropped);
+    print_quirks(stdout, t->quirks(), "  ");
+    if (!f.ok()) {
+        const u32 n = f.count + f.dropped;
+        fmt::print(stderr, "{}: {} would refuse this table ({} finding{})\n", name, slrt::name(c), n,
+                   n == 1 ? "" : "s");
+        return exit_invalid;
+    }
+    fmt::print("{}: acceptable to {} (layout {})\n", name, slrt::name(c), slrt::name(l));
+    return exit_ok;
+}
+
+int run_dump(const options& o, std::optional<slrt::layout> layout) {
+    std::vector<u8> bytes;
+    if (!read_input(o.input, bytes)) return exit_usage;
+    const std::optional<slrt::table> t =
+        open_table(o.input, bytes, layout, o.permissive ? slrt::mode::permissive : slrt::mode::strict);
+    if (!t) return exit_invalid;
+    dump_table(o.input, bytes.size(), *t, !layout);
+    return exit_ok;
+}
+
+int run_detect(const options& o) {
+    std::vector<u8> bytes;
+    if (!read_input(o.input, bytes)) return exit_usage;
+    const slrt::detection d = slrt::detect(slrt::byte_view(bytes.data(), bytes.size()));
+    bool any = false;
+    for (slrt::layout l : slrt::all_layouts) {
+        if (d.matches(l)) fmt::print("{}\n", slrt::name(l));
+        else if (d.matches_permissive(l)) fmt::print("{} (permissive only)\n", slrt::name(l));
+        else continue;
+        any = true;
+    }
+    if (!any) {
+        complain("{}: no layout matches; closest is {}: {}", display_name(o.input), slrt::name(d.best),
+                 slrt::json::to_string(d.best_error));
+        return exit_invalid;
+    }
+    return exit_ok;
+}
+
+int run_convert(const options& o, std::optional<slrt::layout> layout, slrt::layout to) {
+    std::vector<u8> bytes;
+    if (!read_input(o.input, bytes)) return exit_usage;
+    const std::optional<slrt::table> source = open_table(o.input, bytes, layout, slrt::mode::strict);
+    if (!source) return exit_invalid;
+    // The builder may target a max_size beyond its buffer: allocate what the converted
+    // table can reach, not the max_size the input chose.
+    const u64 bound = converted_bound(*source, to);
+    std::vector<u8> out(static_cast<std::size_t>(std::min<u64>(bound, source->header().max_size)), 0);
+    slrt::convert_report report;
+    const slrt::result<u32> size = slrt::convert(*source, to, slrt::mutable_byte_view(out.data(), out.size()), &report);
+    if (!size) {
+        complain("{}: cannot convert from {} to {}: {}", display_name(o.input), slrt::name(source->layout()),
+                 slrt::name(to), slrt::json::to_string(size.err()));
+        return exit_invalid;
+    }
+    out.resize(*size);
+    for (u32 i = 0; i < report.count; ++i)
+        fmt::print(stderr, "slrt-tool: note: {} is not in layout {}: set to 0 in layout {}\n", report.zeroed[i],
+                   slrt::name(source->layout()), slrt::name(to));
+    return write_output(o.output, out.data(), out.size()) ? exit_ok : exit_usage;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"slrt-tool: encode, decode, validate, dump, detect and convert Secure Launch Resource Tables.\n"
+                 "Exit status: 0 ok, 1 invalid table, 2 usage error, unreadable input or bad JSON."};
+    app.require_subcommand(1);
+    options o;
+    const std::string layout_help = "layout profile: v6, v9, v10, v12, v16 (default: detected)";
+
+    CLI::App* encode = app.add_subcommand("encode", "JSON -> SLRT bytes, validated before anything is written");
+    encode->add_option("input", o.input, "JSON document (- for stdin)")->required();
+    encode->add_option("-o,--output", o.output, "output file (- for stdout, the default)");
+    encode->add_flag("--permissive", o.permissive, "validate permissively (allow documented quirks)");
+
+    CLI::App* decode = app.add_subcommand("decode", "SLRT bytes -> canonical JSON on stdout");
+    decode->add_option("input", o.input, "SLRT image (- for stdin)")->required();
+    decode->add_option("--layout", o.layout, layout_help);
+    decode->add_flag("--permissive", o.permissive, "accept documented quirks");
+
+    CLI::App* validate = app.add_subcommand("validate", "check a table, or whether a consumer would accept it");
+    validate->add_option("input", o.input, "SLRT image (- for stdin)")->required();
+    validate->add_option("--profile", o.profile, "consumer: linux-v16, xen, skl (parses permissively in its layout)");
+    validate->add_flag("--permissive", o.permissive, "accept documented quirks");
+    validate->add_option("--layout", o.layout, layout_help);
+
+    CLI::App* dump = app.add_subcommand("dump", "human-readable listing of every entry and field");
+    dump->add_option("input", o.input, "SLRT image (- for stdin)")->required();
+    dump->add_option("--layout", o.layout, layout_help);
+    dump->add_flag("--permissive", o.permissive, "accept documented quirks");
+
+    CLI::App* detect = app.add_subcommand("detect", "list the layouts the bytes are consistent with");
+    detect->add_option("input", o.input, "SLRT image (- for stdin)")->required();
+
+    CLI::App* convert = app.add_subcommand("convert", "re-encode a strictly valid table in another layout");
+    convert->add_option("input", o.input, "SLRT image (- for stdin)")->required();
+    convert->add_option("--to", o.to, "target layout: v6, v9, v10, v12, v16")->required();
+    convert->add_option("-o,--output", o.output, "output file (- for stdout, the default)");
+    convert->add_option("--layout", o.layout, "source layout (default: detected)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? exit_ok : exit_usage;
+    }
+
+    std::optional<slrt::layout> layout;
+    if (!parse_layout_option(o.layout, layout)) return exit_usage;
+    if (*encode) return run_encode(o);
+    if (*decode) return run_decode(o, layout);
+    if (*validate) return run_validate(o, layout);
+    if (*dump) return run_dump(o, layout);
+    if (*detect) return run_detect(o);
+    std::optional<slrt::layout> to;
+    if (!parse_layout_option(o.to, to) || !to) return exit_usage;
+    return run_convert(o, layout, *to);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const nlohmann::json::exception& e) {
+        complain("bad JSON: {}", e.what());
+    } catch (const std::exception& e) {
+        complain("{}", e.what());
+    } catch (...) {
+        complain("unexpected error");
+    }
+    return exit_usage;
+}

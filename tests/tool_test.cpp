@@ -1,0 +1,172 @@
+// slrt-tool end to end: the golden vectors through encode/decode, exit codes,
+// error messages, stdin/stdout, and no output file on failure.
+#include <catch2/catch.hpp>
+
+#ifdef SLRT_TOOL
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+    int status;
+    std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+fs::path scratch() {
+    static const fs::path dir = [] {
+        fs::path d = fs::temp_directory_path() / ("slrt-tool-test-" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+// Runs `slrt-tool ARGS` through the shell; stdout and stderr captured.
+run_result tool(const std::string& args, const std::string& stdin_file = "") {
+    const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
+    std::string cmd = std::string(SLRT_TOOL) + " " + args + " >" + out.string() + " 2>" + err.string();
+    if (!stdin_file.empty()) cmd += " <" + stdin_file;
+    const int raw = std::system(cmd.c_str());
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+std::string vec(const std::string& rel) { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/" + rel; }
+
+nlohmann::json manifest() { return nlohmann::json::parse(slurp(vec("manifest.json"))); }
+
+}  // namespace
+
+TEST_CASE("tool: the README's main job", "[tool]") {
+    const fs::path bin = scratch() / "linux-txt.slrt";
+    const run_result enc = tool("encode " + std::string(SLRT_SOURCE_DIR) + "/examples/linux-txt.json -o " + bin.string());
+    INFO(enc.err);
+    REQUIRE(enc.status == 0);
+    CHECK(slurp(bin) == slurp(vec("valid/kernel-helpers-v16-txt.bin")));
+    CHECK(tool("validate " + bin.string()).status == 0);
+    const run_result dump = tool("dump " + bin.string());
+    REQUIRE(dump.status == 0);
+    CHECK(dump.out.find("dl_info") != std::string::npos);
+    CHECK(dump.out.find("Measured SLR Table") != std::string::npos);
+    CHECK(tool("validate --profile linux-v16 " + bin.string()).status == 0);
+    const run_result xen = tool("validate --profile xen " + bin.string());
+    CHECK(xen.status == 1);
+    CHECK(xen.err.find("XEN-") != std::string::npos);
+}
+
+TEST_CASE("tool: decode and encode reproduce every valid vector", "[tool][vectors]") {
+    for (const auto& v : manifest().at("valid")) {
+        const std::string bin = vec(v.at("file").get<std::string>()), js = vec(v.at("json").get<std::string>());
+        INFO(bin);
+        const run_result dec = tool("decode " + bin);
+        INFO(dec.err);
+        REQUIRE(dec.status == 0);
+        CHECK(nlohmann::json::parse(dec.out) == nlohmann::json::parse(slurp(js)));
+        const fs::path out = scratch() / "encoded.bin";
+        fs::remove(out);
+        const run_result enc = tool("encode " + js + " -o " + out.string());
+        INFO(enc.err);
+        REQUIRE(enc.status == 0);
+        // A vector may be stored as its whole max_size page; the encoder writes `size` bytes.
+        const std::string want = slurp(bin), got = slurp(out);
+        CHECK(want.compare(0, got.size(), got) == 0);
+        CHECK(want.find_first_not_of('\0', got.size()) == std::string::npos);
+    }
+}
+
+TEST_CASE("tool: permissive-only vectors need --permissive", "[tool][vectors]") {
+    for (const auto& v : manifest().at("permissive")) {
+        const std::string bin = vec(v.at("file").get<std::string>());
+        const std::string layout = v.at("layout").get<std::string>();
+        INFO(bin);
+        const run_result strict = tool("validate --layout " + layout + " " + bin);
+        CHECK(strict.status == 1);
+        CHECK(strict.err.find(v.at("strict_rule").get<std::string>()) != std::string::npos);
+        const run_result lax = tool("validate --permissive --layout " + layout + " " + bin);
+        CHECK(lax.status == 0);
+        for (const auto& q : v.at("quirks")) CHECK((lax.out + lax.err).find(q.get<std::string>()) != std::string::npos);
+    }
+}
+
+TEST_CASE("tool: malformed tables exit 1 naming rule, field and offset", "[tool][vectors]") {
+    for (const auto& v : manifest().at("malformed")) {
+        if (v.at("layout") == "auto" || v.at("mode") == "permissive") continue;
+        const std::string bin = vec(v.at("file").get<std::string>());
+        INFO(bin);
+        const run_result r = tool("validate --layout " + v.at("layout").get<std::string>() + " " + bin);
+        CHECK(r.status == 1);
+        CHECK(r.err.find(v.at("rule").get<std::string>() + " " + v.at("error").get<std::string>()) != std::string::npos);
+        CHECK(r.err.find(" at byte 0x") != std::string::npos);
+    }
+}
+
+TEST_CASE("tool: bad input never leaves an output file", "[tool]") {
+    const fs::path bad = scratch() / "bad.json", out = scratch() / "never.bin";
+    fs::remove(out);
+    std::ofstream(bad) << R"({"schema": 1, "layout": "v16", "revision": 1, "architecture": "intel_txt",
+        "max_size": 4096, "entries": [{"tag": "policy", "revision": 1,
+        "entries": [{"pcr": "eighteen", "entity_type": "slrt", "flags": [], "size": 0, "entity": 0, "evt_info": ""}]}]})";
+    const run_result r = tool("encode " + bad.string() + " -o " + out.string());
+    CHECK(r.status == 2);
+    CHECK(r.err.find("/entries/0/entries/0/pcr") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+
+    std::ofstream(bad) << "{ not json";
+    CHECK(tool("encode " + bad.string() + " -o " + out.string()).status == 2);
+    CHECK_FALSE(fs::exists(out));
+    // A table that encodes but breaks a rule (PCR 24) is invalid: exit 1, no file.
+    std::ofstream(bad) << R"({"schema": 1, "layout": "v16", "revision": 1, "architecture": "intel_txt",
+        "max_size": 4096, "entries": [{"tag": "policy", "revision": 1,
+        "entries": [{"pcr": 24, "entity_type": "slrt", "flags": [], "size": 0, "entity": 0, "evt_info": ""}]}]})";
+    const run_result invalid = tool("encode " + bad.string() + " -o " + out.string());
+    CHECK(invalid.status == 1);
+    CHECK(invalid.err.find("SLRT-P3") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+
+    CHECK(tool("decode " + (scratch() / "missing.bin").string()).status == 2);
+    CHECK(tool("frobnicate").status == 2);
+    CHECK(tool("validate").status == 2);
+}
+
+TEST_CASE("tool: stdin and stdout, detect and convert", "[tool]") {
+    const std::string v10 = vec("valid/oracle-grub-v11-txt.bin");
+    const run_result det = tool("detect -", v10);
+    REQUIRE(det.status == 0);
+    CHECK(det.out.find("v10") != std::string::npos);
+    CHECK(det.out.find("v16") == std::string::npos);
+
+    const fs::path conv = scratch() / "converted.bin";
+    const run_result c = tool("convert " + v10 + " --to v16 -o " + conv.string());
+    INFO(c.err);
+    REQUIRE(c.status == 0);
+    CHECK(c.err.find("intel_info.boot_params_addr") != std::string::npos);  // zero-filled, and said so
+    CHECK(tool("validate --layout v16 " + conv.string()).status == 0);
+    CHECK(fs::file_size(conv) == fs::file_size(v10) + 24);
+
+    const run_result dec = tool("decode -", v10);
+    REQUIRE(dec.status == 0);
+    const fs::path js = scratch() / "v10.json";
+    std::ofstream(js) << dec.out;
+    const fs::path again = scratch() / "again.bin";
+    const run_result enc = tool("encode - -o -", js.string());
+    REQUIRE(enc.status == 0);
+    CHECK(enc.out == slurp(v10));
+}
+
+#endif  // SLRT_TOOL
