@@ -111,25 +111,18 @@ constexpr result<u32> convert(const table& source, layout to, mutable_byte_view 
 
     for (const entry_ref& e : source) {
         const byte_view bytes = source.entry_bytes(e);
+        // A fixed-size entry: decode in the source layout, encode in the target one.
+        auto carry = [&]<class T>(const T*) {
+            detail::note_new_fields<T>(from, dst, notes);
+            return b.add(source.decode_fixed<T>(bytes));
+        };
         result<entry_ref> added = error{};
         // Switch on the whole u32: a v10+ tag such as 0x00010001 is unknown, not dl_info.
         switch (e.tag) {
-            case static_cast<u16>(tag::dl_info):
-                detail::note_new_fields<dl_info>(from, dst, notes);
-                added = b.add(source.decode_fixed<dl_info>(bytes));
-                break;
-            case static_cast<u16>(tag::log_info):
-                detail::note_new_fields<log_info>(from, dst, notes);
-                added = b.add(source.decode_fixed<log_info>(bytes));
-                break;
-            case static_cast<u16>(tag::intel_info):
-                detail::note_new_fields<intel_info>(from, dst, notes);
-                added = b.add(source.decode_fixed<intel_info>(bytes));
-                break;
-            case static_cast<u16>(tag::amd_info):
-                detail::note_new_fields<amd_info>(from, dst, notes);
-                added = b.add(source.decode_fixed<amd_info>(bytes));
-                break;
+            case static_cast<u16>(tag::dl_info): added = carry(static_cast<const dl_info*>(nullptr)); break;
+            case static_cast<u16>(tag::log_info): added = carry(static_cast<const log_info*>(nullptr)); break;
+            case static_cast<u16>(tag::intel_info): added = carry(static_cast<const intel_info*>(nullptr)); break;
+            case static_cast<u16>(tag::amd_info): added = carry(static_cast<const amd_info*>(nullptr)); break;
             case static_cast<u16>(tag::arm_info):
             case static_cast<u16>(tag::uefi_info):
                 added = b.add_placeholder(static_cast<tag>(e.tag));
