@@ -51,7 +51,10 @@ constexpr detection detect(byte_view bytes) {
     d.best = furthest;
     d.best_error = furthest_error;
     for (layout l : all_layouts)
-        if (d.matches_permissive(l)) d.best = l, d.best_error = {};
+        if (d.matches_permissive(l)) {
+            d.best = l;
+            d.best_error = {};
+        }
     for (layout l : all_layouts)
         if (d.matches(l)) d.best = l;
     return d;

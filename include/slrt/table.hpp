@@ -274,8 +274,7 @@ struct checker {
 
     // Policy and UEFI config: header, then nr_entries elements filling the entry exactly.
     constexpr void list(u32 at, u32 size, const list_layout& l, u32 element_size, field_pos pcr, field_pos evt_info,
-                        field_pos reserved, const char* what) {
-        const bool is_policy = what[0] == 'p';
+                        field_pos reserved, bool is_policy) {
         if (size < l.header_size) {
             fail(errc::entry_size_mismatch, at, is_policy ? "policy.hdr.size" : "uefi_config.hdr.size", "SLRT-E7",
                  "a list entry must hold at least its header", size, l.header_size);
@@ -384,11 +383,11 @@ struct checker {
                 break;
             case static_cast<u16>(tag::policy):
                 list(at, size, d.policy, d.policy_entry.size, d.policy_entry.pcr, d.policy_entry.evt_info,
-                     d.policy_entry.reserved, "policy");
+                     d.policy_entry.reserved, true);
                 break;
             case static_cast<u16>(tag::uefi_config):
                 list(at, size, d.uefi_config, d.uefi_cfg_entry.size, d.uefi_cfg_entry.pcr, d.uefi_cfg_entry.evt_info,
-                     d.uefi_cfg_entry.reserved, "uefi_config");
+                     d.uefi_cfg_entry.reserved, false);
                 break;
             case static_cast<u16>(tag::intel_info):
                 if (arch != architecture::intel_txt) {
