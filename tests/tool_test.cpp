@@ -71,7 +71,8 @@ TEST_CASE("tool: the README's main job", "[tool]") {
 }
 
 TEST_CASE("tool: decode and encode reproduce every valid vector", "[tool][vectors]") {
-    for (const auto& v : manifest().at("valid")) {
+    const nlohmann::json m = manifest();  // the loop must not range over a temporary
+    for (const auto& v : m.at("valid")) {
         const std::string bin = vec(v.at("file").get<std::string>()), js = vec(v.at("json").get<std::string>());
         INFO(bin);
         const run_result dec = tool("decode " + bin);
@@ -91,7 +92,8 @@ TEST_CASE("tool: decode and encode reproduce every valid vector", "[tool][vector
 }
 
 TEST_CASE("tool: permissive-only vectors need --permissive", "[tool][vectors]") {
-    for (const auto& v : manifest().at("permissive")) {
+    const nlohmann::json m = manifest();  // the loop must not range over a temporary
+    for (const auto& v : m.at("permissive")) {
         const std::string bin = vec(v.at("file").get<std::string>());
         const std::string layout = v.at("layout").get<std::string>();
         INFO(bin);
@@ -105,7 +107,8 @@ TEST_CASE("tool: permissive-only vectors need --permissive", "[tool][vectors]") 
 }
 
 TEST_CASE("tool: malformed tables exit 1 naming rule, field and offset", "[tool][vectors]") {
-    for (const auto& v : manifest().at("malformed")) {
+    const nlohmann::json m = manifest();  // the loop must not range over a temporary
+    for (const auto& v : m.at("malformed")) {
         if (v.at("layout") == "auto" || v.at("mode") == "permissive") continue;
         const std::string bin = vec(v.at("file").get<std::string>());
         INFO(bin);
