@@ -287,6 +287,15 @@ TEST_CASE("consumer profiles report every failed requirement", "[consumers]") {
     ctx.table_addr = 0xa2000000;
     CHECK(check_xen(*x, ctx).count == 2);
 
+    // A v16 table read permissively with v12 offsets: dl_info is oversized, Xen would misread it.
+    const result<table> as_v12 = parse(view(intel_bytes), {layout::v12, mode::permissive});
+    REQUIRE(as_v12);
+    CHECK(as_v12->quirks().has(quirk::oversized_entry));
+    const findings misread = check_xen(*as_v12);
+    REQUIRE(misread.count >= 1);
+    CHECK(std::string(misread.items[0].rule) == "XEN-1");
+    CHECK(misread.items[0].entry_index == 0);
+
     const findings skl = check_skl(*intel);
     rules.clear();
     for (u32 i = 0; i < skl.count; ++i) rules.push_back(skl.items[i].rule);
