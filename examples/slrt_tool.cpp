@@ -217,9 +217,11 @@ std::string label_text(const slrt::evt_label& label) {
                        label.terminated() ? "" : " (no NUL)");
 }
 
-// "name = value" for every field of `value` inside the first `limit` bytes.
+// "name = value" for every field of `value` inside the first `limit` bytes; with `base`
+// (the entry's offset in the table) each line starts with the field's byte offset.
 template <class T>
-std::vector<std::string> field_lines(const slrt::layout_desc& d, const T& value, std::size_t limit) {
+std::vector<std::string> field_lines(const slrt::layout_desc& d, const T& value, std::size_t limit,
+                                     std::optional<u32> base = std::nullopt) {
     namespace jd = slrt::json::detail;
     std::vector<std::string> lines;
     std::map<std::string, std::size_t> seen;
@@ -241,7 +243,8 @@ std::vector<std::string> field_lines(const slrt::layout_desc& d, const T& value,
         else if (rel == "flags") text = fmt::format("{:#x}", slrt::to_u64(member)) + (member ? " (" + flags_text(member) + ")" : "");
         else if (decimal_field(rel)) text = fmt::format("{}", slrt::to_u64(member));
         else text = fmt::format("{:#x}", slrt::to_u64(member));
-        lines.push_back(fmt::format("{} = {}", rel, text));
+        if (base) lines.push_back(fmt::format("@{:#06x} {} = {}", *base + p.offset, rel, text));
+        else lines.push_back(fmt::format("{} = {}", rel, text));
     });
     return lines;
 }
@@ -249,7 +252,7 @@ std::vector<std::string> field_lines(const slrt::layout_desc& d, const T& value,
 template <class T>
 void dump_fixed(const slrt::table& t, const slrt::entry_ref& e, u16 layout_size) {
     const slrt::byte_view bytes = t.entry_bytes(e);
-    for (const std::string& line : field_lines(t.desc(), t.decode_fixed<T>(bytes), bytes.size()))
+    for (const std::string& line : field_lines(t.desc(), t.decode_fixed<T>(bytes), bytes.size(), e.offset))
         fmt::print("    {}\n", line);
     if (e.size > layout_size)
         fmt::print("    extra ({} bytes) = {}\n", e.size - layout_size, hex_preview(bytes.subview(layout_size)));
@@ -265,7 +268,9 @@ void dump_list(const slrt::table& t, const slrt::entry_ref& e) {
         const Element v = list[i];
         std::string line;
         for (const std::string& f : field_lines(t.desc(), v, size)) line += f + ", ";
-        fmt::print("    {:>2}. {}{}\n", i, line, label_text(v.evt_info));
+        const u32 at = e.offset + (std::is_same_v<Element, slrt::policy_entry> ? t.desc().policy.header_size
+                                                                               : t.desc().uefi_config.header_size) + i * size;
+        fmt::print("    {:>2}. @{:#06x} {}{}\n", i, at, line, label_text(v.evt_info));
     }
 }
 
