@@ -49,6 +49,9 @@ enum class errc : u16 {
     bad_argument,            // SLRT-B4, SLRT-C2
     missing_entry,           // SLRT-X1
     consumer_requirement,    // SLRT-X2
+    // Policy evaluation (spec/measurement.md)
+    memory_unmapped,         // POL-1
+    chain_too_long,          // POL-2
 };
 
 constexpr const char* name(errc code) {
@@ -87,6 +90,8 @@ constexpr const char* name(errc code) {
         case errc::bad_argument: return "bad_argument";
         case errc::missing_entry: return "missing_entry";
         case errc::consumer_requirement: return "consumer_requirement";
+        case errc::memory_unmapped: return "memory_unmapped";
+        case errc::chain_too_long: return "chain_too_long";
     }
     return "unknown";
 }
