@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include <openssl/evp.h>
+
+#include "policy/measure.hpp"
 #include "policy/plan.hpp"
 #include "slrt/slrt.hpp"
 
@@ -187,4 +190,58 @@ TEST_CASE("memory backends refuse what they do not hold", "[plan]") {
     const memory_image img(0xfffffffffffffff0ull, a);
     CHECK(img.read(0xfffffffffffffff8ull, out));
     CHECK(img.read(0xfffffffffffffff9ull, out).err().code == errc::memory_unmapped);
+}
+
+namespace {
+
+std::vector<u8> openssl(const EVP_MD* md, byte_view bytes) {
+    std::vector<u8> out(EVP_MAX_MD_SIZE);
+    unsigned n = 0;
+    REQUIRE(EVP_Digest(bytes.data(), bytes.size(), out.data(), &n, md, nullptr) == 1);
+    out.resize(n);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("measure: every step hashed into every bank, as OpenSSL hashes the same bytes", "[plan][measure]") {
+    linux_launch l;
+    for (std::size_t i = 0; i < l.ram.size(); ++i) l.ram[i] = static_cast<u8>(i * 7 + (i >> 8));
+    // The pattern overwrote the chain: write the nodes again.
+    l.node(linux_launch::sd0, linux_launch::sd1, 1, 40);
+    l.node(linux_launch::sd1, linux_launch::sd2, setup_indirect, 24);
+    auto m = mutable_byte_view(l.ram.data(), l.ram.size());
+    store_le(m, linux_launch::sd1 - linux_launch::base + 24, 8, 0x200);
+    store_le(m, linux_launch::sd1 - linux_launch::base + 32, 8, linux_launch::indirect_target);
+    l.node(linux_launch::sd2, 0, 5, 8);
+
+    const table t = l.parsed();
+    plan<32> p;
+    REQUIRE(make_plan(t, l.memory(), measure_rules::linux_v16, p));
+    const hash_alg banks[] = {hash_alg::sha1, hash_alg::sha256, hash_alg::sha384, hash_alg::sha512, hash_alg::sm3_256};
+    for (const plan_step& s : p) {
+        std::vector<u8> bytes;
+        if (s.source == step_source::table_copy) {
+            bytes.assign(t.bytes().data() + s.addr, t.bytes().data() + s.addr + s.size);
+            for (const zero_range& z : s.zero) std::fill_n(bytes.begin() + z.offset, z.width, 0);
+        } else {
+            bytes.assign(l.ram.begin() + static_cast<long>(s.addr - linux_launch::base),
+                         l.ram.begin() + static_cast<long>(s.addr - linux_launch::base + s.size));
+        }
+        digest d[5];
+        REQUIRE(measure_step(t, l.memory(), s, banks, 5, d));
+        const byte_view b(bytes.data(), bytes.size());
+        CHECK(std::vector<u8>(d[0].bytes, d[0].bytes + 20) == openssl(EVP_sha1(), b));
+        CHECK(std::vector<u8>(d[1].bytes, d[1].bytes + 32) == openssl(EVP_sha256(), b));
+        CHECK(std::vector<u8>(d[2].bytes, d[2].bytes + 48) == openssl(EVP_sha384(), b));
+        CHECK(std::vector<u8>(d[3].bytes, d[3].bytes + 64) == openssl(EVP_sha512(), b));
+        CHECK(d[4] == capped_digest(hash_alg::sm3_256));
+    }
+    // The zeroed copy really differs from the table bytes: the pointers were nonzero.
+    CHECK(p.steps[0].source == step_source::table_copy);
+
+    plan_step bad = p.steps[1];
+    bad.size = 0x100000;  // runs past the image
+    digest d[1];
+    CHECK(measure_step(t, l.memory(), bad, banks, 1, d).err().code == errc::memory_unmapped);
 }

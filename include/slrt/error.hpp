@@ -52,6 +52,11 @@ enum class errc : u16 {
     // Policy evaluation (spec/measurement.md)
     memory_unmapped,         // POL-1
     chain_too_long,          // POL-2
+    // Event logs and the TPM2 codec (include/policy/eventlog.hpp, tpm2.hpp)
+    unknown_algorithm,       // LOG-6, LOG-10, LOG-34, LOG-41, LOG-43, TPM-11
+    digest_size_mismatch,    // LOG-5, LOG-35, TPM-12
+    trailing_bytes,          // LOG-14, TPM-5, TPM-14
+    tpm_error,               // TPM-6: a response code other than TPM_RC_SUCCESS
 };
 
 constexpr const char* name(errc code) {
@@ -92,6 +97,10 @@ constexpr const char* name(errc code) {
         case errc::consumer_requirement: return "consumer_requirement";
         case errc::memory_unmapped: return "memory_unmapped";
         case errc::chain_too_long: return "chain_too_long";
+        case errc::unknown_algorithm: return "unknown_algorithm";
+        case errc::digest_size_mismatch: return "digest_size_mismatch";
+        case errc::trailing_bytes: return "trailing_bytes";
+        case errc::tpm_error: return "tpm_error";
     }
     return "unknown";
 }
