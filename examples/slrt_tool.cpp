@@ -23,6 +23,7 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,10 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/digest.hpp"
+#include "policy/eventlog.hpp"
+#include "policy/measure.hpp"
+#include "policy/plan.hpp"
+#include "policy/replay.hpp"
 #include "slrt/slrt.hpp"
 #include "slrt_json.hpp"
 
@@ -527,6 +532,137 @@ int run_digest(const std::string& alg_name, std::vector<std::string> files) {
     return status;
 }
 
+// measure: the plan a consumer follows for this table, each step hashed into every bank
+// from the memory images given, the expected DRTM log and the PCR values it replays to.
+struct measure_options {
+    std::vector<std::string> memory;  // IMAGE@ADDR
+    std::vector<std::string> banks{"sha1", "sha256"};
+    std::string rules = "linux-v16";
+};
+
+std::string hex_of(slrt::byte_view b) {
+    std::string s;
+    for (std::size_t i = 0; i < b.size(); ++i) s += fmt::format("{:02x}", b[i]);
+    return s;
+}
+
+int run_measure(const options& o, std::optional<slrt::layout> layout, const measure_options& m) {
+    std::vector<u8> bytes;
+    if (!read_input(o.input, bytes)) return exit_usage;
+    const std::optional<slrt::table> t =
+        open_table(o.input, bytes, layout, o.permissive ? slrt::mode::permissive : slrt::mode::strict);
+    if (!t) return exit_invalid;
+
+    slrt::measure_rules rules{};
+    if (m.rules == "linux-v16") rules = slrt::measure_rules::linux_v16;
+    else if (m.rules == "xen") rules = slrt::measure_rules::xen;
+    else {
+        complain("unknown --rules \"{}\" (linux-v16, xen)", m.rules);
+        return exit_usage;
+    }
+    std::vector<slrt::hash_alg> banks;
+    for (const std::string& b : m.banks) {
+        slrt::hash_alg a{};
+        if (!slrt::hash_alg_from_name(b.c_str(), a) || banks.size() == slrt::max_log_banks) {
+            complain("unknown or too many --bank \"{}\" (sha1, sha256, sha384, sha512, sm3_256; at most 8)", b);
+            return exit_usage;
+        }
+        banks.push_back(a);
+    }
+
+    // Memory: each IMAGE placed at ADDR.
+    std::vector<std::vector<u8>> images(m.memory.size());
+    auto mem = std::make_unique<slrt::memory_regions<32>>();
+    for (std::size_t i = 0; i < m.memory.size(); ++i) {
+        const std::string& spec = m.memory[i];
+        const std::size_t at = spec.rfind('@');
+        std::uint64_t addr = 0;
+        try {
+            if (at == std::string::npos) throw std::invalid_argument(spec);
+            std::size_t used = 0;
+            addr = std::stoull(spec.substr(at + 1), &used, 0);
+            if (used != spec.size() - at - 1) throw std::invalid_argument(spec);
+        } catch (const std::exception&) {
+            complain("--memory wants IMAGE@ADDR, got \"{}\"", spec);
+            return exit_usage;
+        }
+        if (!read_input(spec.substr(0, at), images[i])) return exit_usage;
+        if (const slrt::status s = mem->add(addr, slrt::byte_view(images[i].data(), images[i].size())); !s) {
+            complain("--memory {}: {}", spec, slrt::json::to_string(s.err()));
+            return exit_usage;
+        }
+    }
+
+    auto p = std::make_unique<slrt::plan<1024>>();
+    if (const slrt::status s = slrt::make_plan(*t, *mem, rules, *p); !s) {
+        complain("{}: cannot plan the measurements: {}", display_name(o.input), slrt::json::to_string(s.err()));
+        return exit_invalid;
+    }
+    const slrt::findings f = slrt::check_policy(*t, *mem, rules);
+    for (u32 i = 0; i < f.count; ++i)
+        complain("note: policy element {}: {}", f.items[i].entry_index, slrt::json::to_string(f.items[i]));
+
+    // The expected log: a TCG log with the requested banks, one record per step.
+    std::vector<u8> log_buf(4096 + std::size_t{p->count} * (16 + slrt::max_log_banks * 66 + 32));
+    slrt::log_writer w(slrt::mutable_byte_view(log_buf.data(), log_buf.size()));
+    if (const slrt::status s = w.init_tcg(banks.data(), static_cast<u32>(banks.size())); !s) {
+        complain("cannot start the log: {}", slrt::json::to_string(s.err()));
+        return exit_usage;
+    }
+    nlohmann::ordered_json out;
+    out["rules"] = m.rules;
+    out["banks"] = m.banks;
+    out["plan"] = nlohmann::ordered_json::array();
+    for (const slrt::plan_step& step : *p) {
+        slrt::digest d[slrt::max_log_banks];
+        if (const slrt::status s = slrt::measure_step(*t, *mem, step, banks.data(), static_cast<u32>(banks.size()), d);
+            !s) {
+            complain("{}: cannot measure policy element {}: {}", display_name(o.input), step.policy_index,
+                     slrt::json::to_string(s.err()));
+            return exit_invalid;
+        }
+        const slrt::byte_view label(reinterpret_cast<const u8*>(step.label.bytes), step.label.length());
+        if (const slrt::result<u32> r =
+                w.append(step.pcr, step.event_type, d, static_cast<u32>(banks.size()), label);
+            !r) {
+            complain("cannot log policy element {}: {}", step.policy_index, slrt::json::to_string(r.err()));
+            return exit_invalid;
+        }
+        nlohmann::ordered_json j;
+        j["pcr"] = step.pcr;
+        j["event_type"] = fmt::format("{:#x}", step.event_type);
+        j["label"] = std::string(step.label.bytes, step.label.length());
+        j["source"] = step.source == slrt::step_source::memory ? "memory" : "table_copy";
+        j["addr"] = step.addr;
+        j["size"] = step.size;
+        j[step.from_uefi_config ? "uefi_config_index" : "policy_index"] = step.policy_index;
+        nlohmann::ordered_json digests;
+        for (std::size_t b = 0; b < banks.size(); ++b) digests[m.banks[b]] = hex_of(d[b].view());
+        j["digests"] = digests;
+        out["plan"].push_back(j);
+    }
+
+    // Replay from the DRTM start (17..22 zero): the PCRs as these measurements alone leave them.
+    const slrt::result<slrt::event_log> log = slrt::parse_event_log(w.bytes(), {slrt::event_log_format::tcg});
+    auto pcrs = std::make_unique<slrt::pcr_bank_set>();
+    if (!log || !slrt::replay(*log, *pcrs)) {
+        complain("internal: the written log does not replay");
+        return exit_invalid;
+    }
+    nlohmann::ordered_json pj;
+    for (u32 b = 0; b < pcrs->count; ++b) {
+        const slrt::pcr_bank& bank = pcrs->banks[b];
+        nlohmann::ordered_json values;
+        for (u32 pcr = 0; pcr < slrt::pcr_count; ++pcr)
+            if (bank.extends[pcr]) values[std::to_string(pcr)] = hex_of(bank.pcrs[pcr].view());
+        pj[slrt::name(bank.alg) ? slrt::name(bank.alg) : "unknown"] = values;
+    }
+    out["pcrs"] = pj;
+    if (o.output != "-" && !write_output(o.output, w.bytes().data(), w.bytes().size())) return exit_usage;
+    const std::string text = out.dump(2) + "\n";
+    return write_output("-", text.data(), text.size()) ? exit_ok : exit_usage;
+}
+
 int run(int argc, char** argv) {
     CLI::App app{"slrt-tool: encode, decode, validate, dump, detect and convert Secure Launch Resource Tables.\n"
                  "Exit status: 0 ok, 1 invalid table, 2 usage error, unreadable input or bad JSON."};
@@ -570,6 +706,16 @@ int run(int argc, char** argv) {
     digest_cmd->add_option("--alg", digest_alg, "sha1, sha256, sha384 or sha512")->required();
     digest_cmd->add_option("files", digest_files, "files to hash (- or none: stdin)");
 
+    measure_options mo;
+    CLI::App* measure = app.add_subcommand("measure", "the measurement plan, expected DRTM log and PCR values");
+    measure->add_option("input", o.input, "SLRT image (- for stdin)")->required();
+    measure->add_option("--memory", mo.memory, "IMAGE@ADDR: a file placed at a physical address (repeatable)");
+    measure->add_option("--bank", mo.banks, "hash bank (repeatable; default sha1 and sha256)");
+    measure->add_option("--rules", mo.rules, "consumer rules: linux-v16 (default) or xen");
+    measure->add_option("--layout", o.layout, layout_help);
+    measure->add_flag("--permissive", o.permissive, "accept documented quirks");
+    measure->add_option("-o,--output", o.output, "write the expected event log (TCG format) here");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -579,6 +725,7 @@ int run(int argc, char** argv) {
 
     std::optional<slrt::layout> layout;
     if (!parse_layout_option(o.layout, layout)) return exit_usage;
+    if (*measure) return run_measure(o, layout, mo);
     if (*encode) return run_encode(o);
     if (*decode) return run_decode(o, layout);
     if (*validate) return run_validate(o, layout);
