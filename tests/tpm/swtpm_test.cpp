@@ -4,7 +4,8 @@
 //   2. read the active PCR banks (TPM2_GetCapability(TPM_CAP_PCRS), policy/tpm2.hpp);
 //   3. run the DRTM hash sequence on the control channel (HASH_START/DATA/END: PCR 17..22
 //      reset to zero, PCR 17 = H(0 || H(data)) in every bank);
-//   4. switch to locality 2 and extend PCR 17/18 with a few measurements (TPM2_PCR_Extend),
+//   4. switch to locality 2 and extend PCR 17/18 with the planned measurements of a sample
+//      Linux launch (policy/plan.hpp, policy/measure.hpp) through TPM2_PCR_Extend,
 //      logging each as the kernel does (SL_EVTYPE_SECURE_LAUNCH, label as event data) in a
 //      crypto-agile log written by policy/eventlog.hpp; the hash sequence is logged as a
 //      TXT_EVTYPE_HASH_START event on PCR 17 with digest H(data), so replay from zero gives
@@ -44,7 +45,10 @@
 #include <vector>
 
 #include "policy/eventlog.hpp"
+#include "policy/measure.hpp"
+#include "policy/plan.hpp"
 #include "policy/tpm2.hpp"
+#include "slrt/slrt.hpp"
 
 using namespace slrt;
 
@@ -397,26 +401,53 @@ TEST_CASE("tpm: replay of the library's log equals the PCRs swtpm computed", "[t
 
     // The kernel's measurements at locality 2 (slrt.md §8: type 0x502, label as event data).
     set_locality(tpm, 2);
-    struct measurement {
-        u32 pcr;
-        std::string label;
-        bytes_t bytes;
+    // The planned measurements of a sample Linux launch: an SLRT built like GRUB's, boot
+    // params, command line, initrd and a setup_data chain with a SETUP_INDIRECT node in a
+    // memory image, evaluated under the Linux v16 rules (policy/plan.hpp).
+    const u64 base = 0x1000000;
+    bytes_t ram(0x40000);
+    for (std::size_t i = 0; i < ram.size(); ++i) ram[i] = static_cast<u8>(i ^ (i >> 8) ^ (i >> 16));
+    auto node = [&](u64 at, u64 next, u32 type, u32 len) {
+        auto m = mutable_byte_view(ram.data(), ram.size());
+        store_le(m, at - base, 8, next);
+        store_le(m, at - base + 8, 4, type);
+        store_le(m, at - base + 12, 4, len);
     };
-    std::vector<measurement> plan = {
-        {18, "Measured SLR Table", bytes_t(560, 0x5a)},
-        {17, "Linux kernel", bytes_t(200000, 0)},
-        {17, "initrd", bytes_t(70000, 0)},
-        {18, "Kernel command line", bytes_t{'c', 'o', 'n', 's', 'o', 'l', 'e', '=', 't', 't', 'y', 'S', '0'}},
-        {17, "", bytes_t{}},
+    node(base + 0x2000, base + 0x2100, 1, 40);
+    node(base + 0x2100, 0, setup_indirect, 24);
+    store_le(mutable_byte_view(ram.data(), ram.size()), 0x2100 + 24, 8, 0x800);        // indirect len
+    store_le(mutable_byte_view(ram.data(), ram.size()), 0x2100 + 32, 8, base + 0x3000);  // indirect addr
+    bytes_t slrt_page(4096);
+    builder sb(mutable_byte_view(slrt_page.data(), slrt_page.size()), layout::v16);
+    REQUIRE(sb.init(architecture::intel_txt, 4096));
+    const policy_entry entries[] = {
+        {18, entity_type::slrt, policy_flag_implicit_size, 0, 0x7a000000, "Measured SLR Table"},
+        {18, entity_type::boot_params, 0, 0x1000, base, "Measured boot parameters"},
+        {18, entity_type::setup_data, policy_flag_implicit_size, 0, base + 0x2000, "Measured Kernel setup_data"},
+        {18, entity_type::cmdline, 0, 0x100, base + 0x1000, "Measured Kernel command line"},
+        {17, entity_type::ramdisk, 0, 0x30000, base + 0x10000, "Measured Kernel initrd"},
+        {18, entity_type::txt_os2mle, 0, 0x60, 0x8ff00088, "Measured TXT OS-MLE data"},
     };
-    for (std::size_t i = 0; i < plan[1].bytes.size(); ++i) plan[1].bytes[i] = static_cast<u8>(i ^ (i >> 8));
-    for (std::size_t i = 0; i < plan[2].bytes.size(); ++i) plan[2].bytes[i] = static_cast<u8>(i % 251);
-    for (const measurement& m : plan) {
-        INFO("PCR " << m.pcr << " " << m.label);
+    REQUIRE(sb.add_policy(entries, 6));
+    intel_info intel;
+    intel.boot_params_addr = base;
+    intel.txt_heap = 0x8ff00000;
+    intel.saved_misc_enable_msr = 0x850089;
+    REQUIRE(sb.add(intel));
+    const result<table> slrt_table = parse(sb.bytes());
+    REQUIRE(slrt_table);
+    const memory_image memory(base, byte_view(ram.data(), ram.size()));
+    plan<32> planned;
+    REQUIRE(make_plan(*slrt_table, memory, measure_rules::linux_v16, planned));
+    REQUIRE(planned.count == 7);  // SLRT, boot params, 3 setup_data events, cmdline, initrd
+
+    for (const plan_step& step : planned) {
+        INFO("PCR " << step.pcr << " " << std::string(step.label.bytes, step.label.length()));
         digest d[max_log_banks] = {};
-        REQUIRE(log.append_measurement(m.pcr, sl_evtype_secure_launch, byte_view(m.bytes.data(), m.bytes.size()),
-                                       byte_view(reinterpret_cast<const u8*>(m.label.data()), m.label.size()), d));
-        n = tpm2_encode_pcr_extend(mutable_byte_view(cmd, sizeof cmd), m.pcr, d, bank_count);
+        REQUIRE(measure_step(*slrt_table, memory, step, banks.data(), bank_count, d));
+        REQUIRE(log.append(step.pcr, step.event_type, d, bank_count,
+                           byte_view(reinterpret_cast<const u8*>(step.label.bytes), step.label.length())));
+        n = tpm2_encode_pcr_extend(mutable_byte_view(cmd, sizeof cmd), step.pcr, d, bank_count);
         REQUIRE(n);
         resp = tpm.command(byte_view(cmd, *n));
         const status extended = tpm2_decode_pcr_extend(byte_view(resp.data(), resp.size()));
@@ -428,7 +459,7 @@ TEST_CASE("tpm: replay of the library's log equals the PCRs swtpm computed", "[t
     // The log, as a securityfs read shows it: the buffer with its zero tail.
     const result<event_log> parsed = parse_event_log(byte_view(log_buffer.data(), log_buffer.size()));
     REQUIRE(parsed);
-    CHECK(parsed->event_count() == plan.size() + 1);
+    CHECK(parsed->event_count() == planned.count + 1);
     pcr_bank_set replayed;
     REQUIRE(replay(*parsed, replayed));
 
