@@ -202,9 +202,9 @@ TEST_CASE("tool: measure predicts the DRTM PCRs of a policy over memory images",
     REQUIRE(b.add_policy(p, 3));
     const fs::path table = scratch() / "measure.slrt", mem1 = scratch() / "low.bin", mem2 = scratch() / "rd.bin",
                    log = scratch() / "measure.log";
-    std::ofstream(table, std::ios::binary).write(reinterpret_cast<const char*>(b.bytes().data()), b.size());
-    std::ofstream(mem1, std::ios::binary).write(reinterpret_cast<const char*>(low.data()), low.size());
-    std::ofstream(mem2, std::ios::binary).write(reinterpret_cast<const char*>(ramdisk.data()), ramdisk.size());
+    std::ofstream(table, std::ios::binary).write(reinterpret_cast<const char*>(b.bytes().data()), static_cast<std::streamsize>(b.size()));
+    std::ofstream(mem1, std::ios::binary).write(reinterpret_cast<const char*>(low.data()), static_cast<std::streamsize>(low.size()));
+    std::ofstream(mem2, std::ios::binary).write(reinterpret_cast<const char*>(ramdisk.data()), static_cast<std::streamsize>(ramdisk.size()));
 
     const run_result r = tool("measure " + table.string() + " --memory " + mem1.string() + "@0x200000 --memory " +
                               mem2.string() + "@0x400000 --bank sha256 -o " + log.string());
