@@ -46,6 +46,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/eventlog.hpp"
+#include "tool_io.hpp"
 
 namespace {
 
@@ -55,94 +56,12 @@ using slrt::u64;
 using slrt::u8;
 using json = nlohmann::ordered_json;
 
-constexpr int exit_ok = 0;
-constexpr int exit_invalid = 1;
-constexpr int exit_usage = 2;
-
-template <class... Args>
-void complain(fmt::format_string<Args...> format, Args&&... args) {
-    fmt::print(stderr, "eventlog-tool: {}\n", fmt::format(format, std::forward<Args>(args)...));
-}
-
-std::string display_name(const std::string& path) { return path == "-" ? std::string("<stdin>") : path; }
+using namespace slrt::tool;
 
 std::string error_line(const slrt::error& e) {
     char line[320];
     slrt::format_error(e, line, sizeof line);
     return line;
-}
-
-// ---------------------------------------------------------------------------
-// Files
-
-bool read_input(const std::string& path, std::vector<u8>& out) {
-    std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-    if (!f) {
-        complain("cannot open {}: {}", path, std::strerror(errno));
-        return false;
-    }
-    out.clear();
-    u8 chunk[65536];
-    for (;;) {
-        const std::size_t n = std::fread(chunk, 1, sizeof chunk, f);
-        out.insert(out.end(), chunk, chunk + n);
-        if (n < sizeof chunk) break;
-    }
-    const bool bad = std::ferror(f) != 0;
-    const int saved = errno;
-    if (f != stdin) std::fclose(f);
-    if (bad) {
-        complain("cannot read {}: {}", display_name(path), std::strerror(saved));
-        return false;
-    }
-    return true;
-}
-
-bool write_stream(std::FILE* f, const std::string& name, const void* data, std::size_t size) {
-    bool ok = std::fwrite(data, 1, size, f) == size;
-    ok = std::fflush(f) == 0 && ok;
-    if (!ok) complain("cannot write {}: {}", name, std::strerror(errno));
-    return ok;
-}
-
-// Writes all of `data` to `path` (stdout for "-"). A regular file (or a new one) is written as
-// PATH.tmp and renamed only when complete; anything else that exists (a device, a FIFO) is
-// written in place and never renamed over.
-bool write_output(const std::string& path, const void* data, std::size_t size) {
-    namespace fs = std::filesystem;
-    if (path == "-") return write_stream(stdout, "stdout", data, size);
-    std::error_code ec;
-    fs::path target(path);
-    for (int hops = 0; fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
-        const fs::path next = fs::read_symlink(target, ec);
-        if (ec || hops == 40) {
-            complain("cannot resolve {}: {}", path, ec ? ec.message() : "too many symbolic links");
-            return false;
-        }
-        target = next.is_absolute() ? next : target.parent_path() / next;
-    }
-    const fs::file_status st = fs::status(target, ec);
-    if (fs::exists(st) && !fs::is_regular_file(st)) {
-        std::FILE* f = std::fopen(target.c_str(), "wb");
-        if (!f) {
-            complain("cannot open {}: {}", path, std::strerror(errno));
-            return false;
-        }
-        const bool ok = write_stream(f, path, data, size);
-        return std::fclose(f) == 0 && ok;
-    }
-    const std::string tmp = target.string() + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) {
-        complain("cannot create {}: {}", tmp, std::strerror(errno));
-        return false;
-    }
-    bool ok = write_stream(f, tmp, data, size);
-    ok = std::fclose(f) == 0 && ok;
-    if (ok && std::rename(tmp.c_str(), target.c_str()) == 0) return true;
-    if (ok) complain("cannot rename {} to {}: {}", tmp, path, std::strerror(errno));
-    std::remove(tmp.c_str());
-    return false;
 }
 
 bool write_text(const std::string& text) { return write_output("-", text.data(), text.size()); }
@@ -719,6 +638,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    slrt::tool::program_name = "eventlog-tool";
     try {
         return run(argc, argv);
     } catch (const nlohmann::json::exception& e) {
