@@ -44,6 +44,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/tpm2_eventlog_yaml.hpp"
 #include "policy/eventlog.hpp"
 #include "policy/measure.hpp"
 #include "policy/plan.hpp"
@@ -291,47 +292,7 @@ pcr_bank_set read_pcrs(swtpm& t, const std::vector<hash_alg>& banks) {
     return out;
 }
 
-std::map<std::string, std::map<u32, std::string>> tpm2_eventlog_pcrs(const std::string& yaml) {
-    std::map<std::string, std::map<u32, std::string>> out;
-    std::istringstream in(yaml);
-    std::string line, bank;
-    std::string* value = nullptr;
-    bool inside = false;
-    auto trim = [](std::string s) {
-        s.erase(0, s.find_first_not_of(' '));
-        s.erase(s.find_last_not_of(' ') + 1);
-        return s;
-    };
-    while (std::getline(in, line)) {
-        if (line.rfind("pcrs:", 0) == 0) {
-            inside = true;
-            continue;
-        }
-        if (!inside) continue;
-        const std::string body = trim(line);
-        if (body.empty()) continue;
-        const std::size_t colon = body.find(':');
-        if (colon != std::string::npos && colon + 1 == body.size() && body.find(' ') == std::string::npos) {
-            bank = body.substr(0, colon);
-            value = nullptr;
-            continue;
-        }
-        if (colon != std::string::npos && std::isdigit(static_cast<unsigned char>(body[0]))) {
-            value = &out[bank][static_cast<u32>(std::stoul(body.substr(0, colon)))];
-            *value = trim(body.substr(colon + 1));
-            continue;
-        }
-        if (value) *value += body;  // tpm2-tools 5.4 wraps long values, breaking lines with '-'
-    }
-    for (auto& [b, pcrs] : out)
-        for (auto& [p, v] : pcrs) {
-            std::string clean;
-            for (char c : v.rfind("0x", 0) == 0 ? v.substr(2) : v)
-                if (c != '-') clean += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            v = clean;
-        }
-    return out;
-}
+using slrt::test::tpm2_eventlog_pcrs;
 
 std::string g_swtpm;
 
