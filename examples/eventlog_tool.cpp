@@ -161,7 +161,7 @@ void note_quirks(const slrt::event_log& log) {
     for (u32 i = 0; i < q.count; ++i) {
         const slrt::log_quirk_hit& h = q.hits[i];
         std::string where = fmt::format("byte {:#x}", h.offset);
-        if (h.event_index != slrt::no_entry) where += fmt::format(" (event {})", h.event_index);
+        if (h.entry_index != slrt::no_entry) where += fmt::format(" (event {})", h.entry_index);
         fmt::print(stderr, "eventlog-tool: note: quirk {} at {}: {}\n", slrt::name(h.id), where,
                    slrt::log_quirk_table[static_cast<u8>(h.id)].description);
     }
@@ -233,7 +233,7 @@ json log_json(const slrt::event_log& log) {
     for (u32 i = 0; i < log.quirks().count; ++i) {
         const slrt::log_quirk_hit& h = log.quirks().hits[i];
         json q = {{"quirk", slrt::name(h.id)}, {"offset", h.offset}};
-        if (h.event_index != slrt::no_entry) q["event"] = h.event_index;
+        if (h.entry_index != slrt::no_entry) q["event"] = h.entry_index;
         quirks.push_back(q);
     }
     j["quirks"] = quirks;

@@ -621,7 +621,7 @@ TEST_CASE("eventlog: PCR 30 is an error when strict, a quirk when permissive", "
     REQUIRE(lax);
     REQUIRE(lax->quirks().count == 1);
     CHECK(lax->quirks().hits[0].id == log_quirk::pcr_out_of_range);
-    CHECK(lax->quirks().hits[0].event_index == 1);
+    CHECK(lax->quirks().hits[0].entry_index == 1);
     CHECK(lax->quirks().hits[0].offset == e1);
     CHECK(lax->event_count() == sample_events.size());
     // Replay skips the event: PCR 17 holds the other two extends.

@@ -87,6 +87,7 @@
 #include "policy/eventlog_txt.hpp"
 #include "slrt/bytes.hpp"
 #include "slrt/error.hpp"
+#include "slrt/quirks.hpp"
 #include "slrt/table.hpp"  // slrt::mode
 
 namespace slrt {
@@ -186,31 +187,8 @@ inline constexpr log_quirk_info log_quirk_table[log_quirk_count] = {
 
 constexpr const char* name(log_quirk q) { return log_quirk_table[static_cast<u8>(q)].name; }
 
-struct log_quirk_hit {
-    log_quirk id{};
-    u32 offset = 0;
-    u32 event_index = no_entry;
-};
-
-// The quirks one parse accepted, in log order. Keeps the first `capacity` hits and counts the
-// rest, so a hostile log cannot make it grow.
-struct log_quirk_log {
-    static constexpr u32 capacity = 32;
-    log_quirk_hit hits[capacity]{};
-    u32 count = 0;
-    u32 dropped = 0;
-    u32 seen = 0;  // bit i: quirk i occurred at least once
-
-    constexpr void add(log_quirk q, u32 offset, u32 event_index) {
-        seen |= 1u << static_cast<u8>(q);
-        if (count < capacity)
-            hits[count++] = {q, offset, event_index};
-        else
-            ++dropped;
-    }
-    constexpr bool has(log_quirk q) const { return (seen >> static_cast<u8>(q)) & 1u; }
-    constexpr bool empty() const { return seen == 0; }
-};
+using log_quirk_hit = basic_quirk_hit<log_quirk>;
+using log_quirk_log = basic_quirk_log<log_quirk>;
 
 struct log_parse_options {
     event_log_format format = event_log_format::tcg;

@@ -44,30 +44,36 @@ inline constexpr quirk_info quirk_table[quirk_count] = {
 
 constexpr const char* name(quirk q) { return quirk_table[static_cast<u8>(q)].name; }
 
-struct quirk_hit {
-    quirk id{};
+// One accepted quirk and where it was: the byte offset and the entry (or event) index.
+template <class Id>
+struct basic_quirk_hit {
+    Id id{};
     u32 offset = 0;
     u32 entry_index = no_entry;
 };
 
-// The quirks one parse accepted, in table order. Keeps the first `capacity`
-// hits and counts the rest, so a hostile table cannot make it grow.
-struct quirk_log {
+// The quirks one parse accepted, in order. Keeps the first `capacity` hits and counts the
+// rest, so hostile input cannot make it grow. Shared by tables and event logs.
+template <class Id>
+struct basic_quirk_log {
     static constexpr u32 capacity = 32;
-    quirk_hit hits[capacity]{};
+    basic_quirk_hit<Id> hits[capacity]{};
     u32 count = 0;    // hits stored
     u32 dropped = 0;  // hits beyond capacity
     u32 seen = 0;     // bit i: quirk i occurred at least once
 
-    constexpr void add(quirk q, u32 offset, u32 entry_index) {
+    constexpr void add(Id q, u32 offset, u32 entry_index) {
         seen |= 1u << static_cast<u8>(q);
         if (count < capacity)
             hits[count++] = {q, offset, entry_index};
         else
             ++dropped;
     }
-    constexpr bool has(quirk q) const { return (seen >> static_cast<u8>(q)) & 1u; }
+    constexpr bool has(Id q) const { return (seen >> static_cast<u8>(q)) & 1u; }
     constexpr bool empty() const { return seen == 0; }
 };
+
+using quirk_hit = basic_quirk_hit<quirk>;
+using quirk_log = basic_quirk_log<quirk>;
 
 }  // namespace slrt
