@@ -57,6 +57,16 @@ enum class errc : u16 {
     digest_size_mismatch,    // LOG-5, LOG-35, TPM-12
     trailing_bytes,          // LOG-14, TPM-5, TPM-14
     tpm_error,               // TPM-6: a response code other than TPM_RC_SUCCESS
+    // Dynamic launch contracts (spec/txt/*.md; rules TXT-<part><n>)
+    unsupported_version,     // a structure version outside the supported range
+    bad_uuid,                // a UUID or signature that is not the expected one
+    misaligned,              // an address or size off its required alignment
+    out_of_bounds,           // an offset, count or size that leaves its container
+    overlap,                 // two ranges that must be disjoint overlap
+    not_found,               // a required header, element or table is absent
+    platform_mismatch,       // an ACM that does not fit the platform it was matched against
+    page_table_invalid,      // MLE page tables that break a rule SINIT enforces
+    launch_requirement,      // a CPU, chipset or TPM precondition of the launch does not hold
 };
 
 constexpr const char* name(errc code) {
@@ -101,6 +111,15 @@ constexpr const char* name(errc code) {
         case errc::digest_size_mismatch: return "digest_size_mismatch";
         case errc::trailing_bytes: return "trailing_bytes";
         case errc::tpm_error: return "tpm_error";
+        case errc::unsupported_version: return "unsupported_version";
+        case errc::bad_uuid: return "bad_uuid";
+        case errc::misaligned: return "misaligned";
+        case errc::out_of_bounds: return "out_of_bounds";
+        case errc::overlap: return "overlap";
+        case errc::not_found: return "not_found";
+        case errc::platform_mismatch: return "platform_mismatch";
+        case errc::page_table_invalid: return "page_table_invalid";
+        case errc::launch_requirement: return "launch_requirement";
     }
     return "unknown";
 }
