@@ -35,6 +35,9 @@ struct consumer_context {
     bool have_table_addr = false;
     u64 slb_base = 0, slb_size = 0;  // AMD SLB (SKL rejects a log overlapping it)
     bool have_slb = false;
+    u8 tpm_family = 0;  // 0 unknown, 1 TPM 1.2, 2 TPM 2.0 (SKL checks the log format and size against it)
+    u32 bootloader_data_offset = 0;  // AMD: where the SLRT sits in the SLB (SKL's stack check)
+    bool have_bootloader_data_offset = false;
 };
 
 struct findings {
@@ -157,7 +160,45 @@ constexpr findings check_xen(const table& t, const consumer_context& ctx = {}) {
     return out;
 }
 
-// TrenchBoot secure-kernel-loader (AMD SKINIT) DL_INFO / LOG_INFO acceptance (facts §7.3).
+namespace detail {
+
+// SKL's DL_INFO checks after the layout rule: present, the DLME below 4 GiB, bootloader GRUB.
+constexpr void skl_dl_info(const table& t, findings& out) {
+    constexpr u64 four_gib = 0x100000000ull;
+    if (const result<dl_info> dl = t.get<dl_info>(); !dl) {
+        out.add(dl.err());
+    } else {
+        // SKL refuses dlme_base >= 4 GiB and dlme_base + dlme_size >= 4 GiB.
+        if (dl->dlme_base >= four_gib || dl->dlme_size >= four_gib - dl->dlme_base)
+            out.add("dl_info.dlme_base", "SKL-4", "the DLME must end below 4 GiB", dl->dlme_base, four_gib);
+        if (dl->bl_context.bootloader != bootloader::grub)
+            out.add("dl_info.bl_context.bootloader", "SKL-5", "SKL accepts only bootloader 1 (GRUB)",
+                    to_u64(dl->bl_context.bootloader), 1);
+    }
+}
+
+}  // namespace detail
+
+// The DL_INFO acceptance of the TrenchBoot secure-kernel-loader (AMD SKINIT): what SKL checks
+// before it measures the DLME and jumps to it (skinit-arm-tcg.md A.8.5 step 4; SKL main.c).
+// SKL reads v10 offsets and requires hdr.size == 72 (SKL-1), a DL_INFO (SLRT-X1), a DLME
+// ending below 4 GiB (SKL-4) and bootloader GRUB (SKL-5); dlme_entry < dlme_size is SLRT-D1.
+constexpr findings check_skl_dl_info(const table& t) {
+    findings out;
+    detail::require_layout(t, layout::v10, layout::v12, "SKL-1", out);
+    detail::skl_dl_info(t, out);
+    return out;
+}
+
+// The smallest log_info.size SKL accepts for a TPM family: the header record, the Spec ID event
+// and two event headers (SKL event_log.c event_log_init; 1 = TPM 1.2: 32 + 73 + 2 * 32,
+// 2 = TPM 2.0: 32 + 57 + 2 * 72). 0 for an unknown family.
+constexpr u32 skl_min_log_size(u8 tpm_family) { return tpm_family == 1 ? 169u : tpm_family == 2 ? 233u : 0u; }
+
+// TrenchBoot secure-kernel-loader (AMD SKINIT) DL_INFO / LOG_INFO acceptance (skinit-arm-tcg.md
+// A.8.4-A.8.6; slrt.md §7.3). Checks that need the context are skipped without it. A DL_INFO
+// failure makes SKL reboot; a log failure (SKL-3, SKL-6..9) makes it skip its event log while it
+// still extends PCR 17 (SKL main.c ignores what event_log_init returns), so the launch's log is lost.
 constexpr findings check_skl(const table& t, const consumer_context& ctx = {}) {
     findings out;
     detail::require_layout(t, layout::v10, layout::v12, "SKL-1", out);
@@ -167,24 +208,33 @@ constexpr findings check_skl(const table& t, const consumer_context& ctx = {}) {
     u32 logs = 0;
     for (const entry_ref& e : t) logs += e.tag == static_cast<u16>(tag::log_info);
     if (logs > 1) out.add("log_info", "SKL-3", "SKL rejects a second log_info", logs, 1);
-    constexpr u64 four_gib = 0x100000000ull;
-    if (const result<dl_info> dl = t.get<dl_info>(); !dl) {
-        out.add(dl.err());
-    } else {
-        // SKL requires both dlme_base and dlme_base + dlme_size below 4 GiB.
-        if (dl->dlme_base >= four_gib || dl->dlme_size >= four_gib - dl->dlme_base)
-            out.add("dl_info.dlme_base", "SKL-4", "the DLME must end below 4 GiB", dl->dlme_base, four_gib);
-        if (dl->bl_context.bootloader != bootloader::grub)
-            out.add("dl_info.bl_context.bootloader", "SKL-5", "SKL accepts only bootloader 1 (GRUB)",
-                    to_u64(dl->bl_context.bootloader), 1);
-    }
+    detail::skl_dl_info(t, out);
     if (const result<log_info> log = t.get<log_info>(); !log) {
         out.add(log.err());
     } else {
         if (log->size == 0) out.add("log_info.size", "SKL-6", "SKL needs room for its event log");
-        if (ctx.have_slb && log->addr < ctx.slb_base + ctx.slb_size && ctx.slb_base < log->addr + log->size)
-            out.add("log_info.addr", "SKL-7", "the event log must not overlap the SLB", log->addr, ctx.slb_base);
+        // SKL's own comparison: the log must end strictly below the SLB or start strictly above
+        // its last byte + 1; a log that merely touches the SLB is refused too.
+        if (ctx.have_slb) {
+            const u64 log_end = log->addr + log->size;  // no wrap: SLRT-L2
+            const u64 slb_end = ctx.slb_size > ~u64{0} - ctx.slb_base ? ~u64{0} : ctx.slb_base + ctx.slb_size;
+            if (!(log_end < ctx.slb_base || slb_end < log->addr))
+                out.add("log_info.addr", "SKL-7", "the event log must not overlap (or touch) the SLB", log->addr,
+                        ctx.slb_base);
+        }
+        if (ctx.tpm_family != 0 && to_u64(log->format) != ctx.tpm_family)
+            out.add("log_info.format", "SKL-8", "the log format must match the TPM family (1 TPM 1.2, 2 TPM 2.0)",
+                    to_u64(log->format), ctx.tpm_family);
+        if (ctx.tpm_family != 0 && log->size < skl_min_log_size(ctx.tpm_family))
+            out.add("log_info.size", "SKL-9", "the log is smaller than SKL's header and first events",
+                    log->size, skl_min_log_size(ctx.tpm_family));
     }
+    // SKL's entry code halts unless bootloader_data + slr_table.size + 0x280 bytes of stack fit
+    // below the top of the SLB (SKL head.S).
+    if (ctx.have_bootloader_data_offset &&
+        u64{ctx.bootloader_data_offset} + t.header().size + 0x280 > 0x10000)
+        out.add("slr_table.size", "SKL-10", "no 0x280 bytes of stack left between the SLRT and the top of the SLB",
+                u64{ctx.bootloader_data_offset} + t.header().size + 0x280, 0x10000, 8);
     return out;
 }
 
