@@ -5,12 +5,19 @@
 //   eventlog-tool replay LOG [--format F] [--permissive] [--pre-launch]
 //   eventlog-tool verify LOG --pcrs PCRS.json [--format F] [--permissive] [--pre-launch]
 //   eventlog-tool write  PLAN.json [-o LOG]
+//   eventlog-tool check-order LOG --profile arm [--schema S] [--sequence Q]
+//                 [--require-secure-int-disable] [--format F] [--permissive] [--json]
 //
 // F is tcg, txt12 or txt-tpm2; without --format it is detected from the log's signature.
+// check-order checks the order of a DRTM's events; the one profile is arm, the Arm DRTM PCR 17/18
+// sequences (include/dlh/arm/event_order.hpp, rules ARM-80..92): S is the launch's PCR schema,
+// default (the default) or dlme_authorities; Q is den0113 (the compliance suite's sequence, the
+// default) or tfa (TF-A's measurement list, without DEBUG_CONFIG and NONSECURE_CONFIG).
 // "-" is stdin for inputs and stdout for -o. Exit status: 0 ok; 1 the log is invalid (a framing
-// error, or a strict-mode rule), verify found a PCR that differs, or write refused an event;
-// 2 usage error, unreadable input or output, bad JSON. Outputs are written whole or not at all
-// (a regular file is written as OUT.tmp and renamed; a device such as /dev/null in place).
+// error, or a strict-mode rule), verify found a PCR that differs, write refused an event, or
+// check-order found the events out of order; 2 usage error, unreadable input or output, bad JSON.
+// Outputs are written whole or not at all (a regular file is written as OUT.tmp and renamed; a
+// device such as /dev/null in place).
 //
 // JSON forms:
 //   parse   {"format","mode","header":{...},"banks":[{"alg","digest_size"}],
@@ -18,6 +25,9 @@
 //                       "data","text"?}],"events_end","tail_size","quirks":[{"quirk","offset","event"}]}
 //   replay  {"sha256": {"0": "hex", ..., "23": "hex"}, ...}   (banks slrt cannot compute are left out)
 //   PCRS    the replay form; any subset of banks and PCRs; hex may start with 0x, any case.
+//   check-order --json  {"file", "profile", "schema", "sequence", "valid", "pcr17_events"?,
+//                        "pcr18_events"?, "error"?: {"rule", "errc", "offset", "event"?, "found",
+//                        "expected", "message", "text"}}
 //   PLAN    {"format": "tcg" | "txt12" | "txt-tpm2", "banks": ["sha1", "sha256"],
 //            "size": optional total bytes (a zero tail, or the TXT ContainerSize),
 //            "events": [{"pcr": 17, "type": "0x502" | 1282 | "SL_EVTYPE_SECURE_LAUNCH",
@@ -45,6 +55,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "dlh/arm/event_order.hpp"
 #include "policy/eventlog.hpp"
 #include "tool_io.hpp"
 
@@ -127,6 +138,10 @@ struct log_options {
     std::string pcrs;
     bool permissive = false;
     bool pre_launch = false;
+    // check-order
+    std::string profile, schema = "default", sequence = "den0113";
+    bool require_secure_int_disable = false;
+    bool json = false;
 };
 
 // Parses the log; prints the error (and a hint) and returns nothing when it is invalid.
@@ -395,6 +410,64 @@ int run_verify(const log_options& o) {
 }
 
 // ---------------------------------------------------------------------------
+// check-order
+
+int run_check_order(const log_options& o) {
+    if (o.profile != "arm") {
+        complain("unknown --profile \"{}\" (arm)", o.profile);
+        return exit_usage;
+    }
+    dlh::arm::order_options order;
+    if (!dlh::arm::pcr_schema_from_name(o.schema.c_str(), order.schema)) {
+        complain("unknown --schema \"{}\" (default, dlme_authorities)", o.schema);
+        return exit_usage;
+    }
+    if (!dlh::arm::order_profile_from_name(o.sequence.c_str(), order.profile)) {
+        complain("unknown --sequence \"{}\" (den0113, tfa)", o.sequence);
+        return exit_usage;
+    }
+    order.require_secure_int_disable = o.require_secure_int_disable;
+    std::vector<u8> bytes;
+    if (!read_input(o.input, bytes)) return exit_usage;
+    int status = exit_ok;
+    const std::optional<slrt::event_log> log = open_log(o, bytes, status);
+    if (!log) return status;
+    note_quirks(*log);
+    const slrt::result<dlh::arm::order_report> r = dlh::arm::check_event_order(*log, order);
+    json j;
+    j["file"] = o.input;
+    j["profile"] = o.profile;
+    j["schema"] = dlh::arm::name(order.schema);
+    j["sequence"] = dlh::arm::name(order.profile);
+    j["valid"] = static_cast<bool>(r);
+    if (r) {
+        j["pcr17_events"] = r->pcr17_events;
+        j["pcr18_events"] = r->pcr18_events;
+        if (o.json) return write_text(j.dump(2) + "\n") ? exit_ok : exit_usage;
+        fmt::print("{}: ok: Arm DRTM event order ({} schema, {} sequence): {} PCR 17 and {} PCR 18 events\n",
+                   display_name(o.input), j["schema"].get<std::string>(), j["sequence"].get<std::string>(),
+                   r->pcr17_events, r->pcr18_events);
+        return exit_ok;
+    }
+    const slrt::error& e = r.err();
+    complain("{}: {}", display_name(o.input), error_line(e));
+    if (o.json) {
+        json err;
+        err["rule"] = e.rule;
+        err["errc"] = slrt::name(e.code);
+        err["offset"] = e.offset;
+        if (e.entry_index != slrt::no_entry) err["event"] = e.entry_index;
+        err["found"] = type_text(static_cast<u32>(e.value));
+        err["expected"] = type_text(static_cast<u32>(e.limit));
+        err["message"] = e.message;
+        err["text"] = error_line(e);
+        j["error"] = err;
+        if (!write_text(j.dump(2) + "\n")) return exit_usage;
+    }
+    return exit_invalid;
+}
+
+// ---------------------------------------------------------------------------
 // write
 
 struct plan_error {
@@ -624,11 +697,26 @@ int run(int argc, char** argv) {
     write->add_option("plan", o.input, "PLAN.json (- for stdin)")->required();
     write->add_option("-o,--output", o.output, "output file (- for stdout, the default)");
 
+    CLI::App* check_order = app.add_subcommand("check-order", "check the order of a DRTM's events (profile arm: "
+                                                              "Arm DRTM PCR 17/18, rules ARM-80..92)");
+    check_order->add_option("log", o.input, "event log (- for stdin)")->required();
+    check_order->add_option("--profile", o.profile, "the DRTM whose order rules apply: arm")->required();
+    check_order->add_option("--schema", o.schema, "the launch's PCR schema: default (the default) or dlme_authorities");
+    check_order->add_option("--sequence", o.sequence,
+                            "den0113 (the compliance suite's sequence, the default) or tfa (TF-A's list, without "
+                            "DEBUG_CONFIG and NONSECURE_CONFIG)");
+    check_order->add_flag("--require-secure-int-disable", o.require_secure_int_disable,
+                          "SECURE_INT_DISABLE must precede the PCR 17 SEPARATOR");
+    check_order->add_option("--format", o.format, format_help);
+    check_order->add_flag("--permissive", o.permissive, "accept documented quirks");
+    check_order->add_flag("--json", o.json, "one JSON object on stdout");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_ok : exit_usage;
     }
+    if (*check_order) return run_check_order(o);
     if (*parse) return run_parse(o);
     if (*replay) return run_replay(o);
     if (*verify) return run_verify(o);
