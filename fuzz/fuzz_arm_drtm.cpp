@@ -21,6 +21,7 @@
 
 #include "dlh/arm/arm.hpp"
 
+using namespace dlh;
 using namespace dlh::arm;
 
 #define FUZZ_CHECK(cond)           \

@@ -14,6 +14,7 @@
 
 #include "dlh/txt/heap_check.hpp"
 
+using namespace dlh;
 using namespace dlh::txt;
 
 #define FUZZ_CHECK(cond)           \

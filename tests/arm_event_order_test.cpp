@@ -12,6 +12,7 @@
 
 #include "dlh/arm/arm.hpp"
 
+using namespace dlh;
 using namespace dlh::arm;
 
 namespace {

@@ -16,6 +16,7 @@
 
 #include "dlh/txt/heap_check.hpp"
 
+using namespace dlh;
 using namespace dlh::txt;
 using dlh::range;
 

@@ -156,6 +156,7 @@ inline bool number(const std::string& option, const std::string& text, u64& out)
 // The platform the options describe; `given` is false when no option names one.
 inline bool platform_from_options(const options& o, dlh::arm::platform_features& out, bool& given,
                                   dlh::arm::feature_match& match) {
+    using namespace dlh;
     using namespace dlh::arm;
     if (!feature_match_from_name(o.match.c_str(), match)) {
         complain("unknown --match \"{}\" (tfa, supported)", o.match);
@@ -202,6 +203,7 @@ json name_or_number(E value, u64 raw) {
 }
 
 inline json parameters_json(const dlh::arm::drtm_parameters& p) {
+    using namespace dlh;
     using namespace dlh::arm;
     const launch_features f = p.features();
     json j;
@@ -231,6 +233,7 @@ inline json parameters_json(const dlh::arm::drtm_parameters& p) {
 }
 
 inline void print_parameters(const std::string& file, const dlh::arm::drtm_parameters& p) {
+    using namespace dlh;
     using namespace dlh::arm;
     const launch_features f = p.features();
     fmt::print("{}: DRTM_PARAMETERS revision {}\n", display_name(file), p.revision);
@@ -253,6 +256,7 @@ inline void print_parameters(const std::string& file, const dlh::arm::drtm_param
 }
 
 inline int run_params(const options& o) {
+    using namespace dlh;
     using namespace dlh::arm;
     platform_features pf;
     bool has_platform = false;
@@ -289,6 +293,7 @@ inline int run_params(const options& o) {
 // DLME data
 
 inline json table_json(const dlh::arm::memory_region_table& t) {
+    using namespace dlh;
     using namespace dlh::arm;
     json regions = json::array();
     for (u32 i = 0; i < t.num_regions(); ++i) {
@@ -330,6 +335,7 @@ inline json log_json(const slrt::event_log& log) {
 }
 
 inline json dlme_json(const dlh::arm::dlme_data& d) {
+    using namespace dlh;
     using namespace dlh::arm;
     json j;
     json h;
@@ -381,6 +387,7 @@ inline std::string signature_text(u32 sig) {
 }
 
 inline void print_dlme(const std::string& file, const dlh::arm::dlme_data& d) {
+    using namespace dlh;
     using namespace dlh::arm;
     fmt::print("{}: DLME data version {}, header {} bytes, {:#x} bytes in all\n", display_name(file),
                d.header.version, d.header.this_hdr_size, d.header.dlme_data_size);
@@ -426,6 +433,7 @@ inline void print_dlme(const std::string& file, const dlh::arm::dlme_data& d) {
 }
 
 inline int run_dlme_data(const options& o) {
+    using namespace dlh;
     using namespace dlh::arm;
     platform_features pf;
     bool has_platform = false;

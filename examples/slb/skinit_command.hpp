@@ -107,6 +107,7 @@ struct options {
 };
 
 inline int run_inspect(const options& o) {
+    using namespace dlh;
     using namespace dlh::skinit;
     std::vector<slrt::u8> bytes;
     if (!slrt::tool::read_input(o.input, bytes)) return exit_usage;
@@ -192,6 +193,7 @@ inline int run_inspect(const options& o) {
 }
 
 inline int run_predict(const options& o) {
+    using namespace dlh;
     using namespace dlh::skinit;
     std::vector<slrt::hash_alg> banks;
     const std::vector<std::string> names =
@@ -233,6 +235,7 @@ inline int run_predict(const options& o) {
 }
 
 inline int run_place(const options& o) {
+    using namespace dlh;
     using namespace dlh::skinit;
     place_options po;
     if (!generation_option(o.generation, po.generation)) return exit_usage;

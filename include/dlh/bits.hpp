@@ -14,14 +14,10 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "slrt/bytes.hpp"
 
 namespace dlh {
-
-using slrt::u16;
-using slrt::u32;
-using slrt::u64;
-using slrt::u8;
 
 // Bits [lsb, lsb + width) of a register. `reserved` fields are printed and checked but have no
 // accessor; `meaning` is a short note for the printer ("1 = production fused").

@@ -3,11 +3,10 @@
 // validator, the DMA planner and the page-table builder use to compare regions.
 #pragma once
 
+#include "dlh/base.hpp"
 #include "slrt/bytes.hpp"
 
 namespace dlh {
-
-using slrt::u64;
 
 struct range {
     u64 base = 0;

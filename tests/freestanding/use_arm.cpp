@@ -1,6 +1,7 @@
 // A bare-metal use of the Arm DRTM contracts: the DCE preamble builds DRTM_PARAMETERS, the DLME
 // checks its DLME data and event order. The object must need nothing but mem* from outside.
 #include "dlh/arm/arm.hpp"
+using namespace dlh;
 using namespace dlh::arm;
 extern "C" int preamble_build(unsigned char* page, unsigned long long region, unsigned long long image_size,
                               unsigned long long x1_tpm, unsigned long long x1_mem) {

@@ -1,6 +1,7 @@
 // A bare-metal use of the AMD SKINIT contracts: SLB and SKL header checks, PCR 17 prediction,
 // SLRT placement, the setup_data chain and the ASP tables. Nothing but mem* from outside.
 #include "dlh/skinit/skinit.hpp"
+using namespace dlh;
 using namespace dlh::skinit;
 extern "C" int use_skinit(const slrt::u8* p, unsigned n, slrt::u8* out, unsigned out_n) {
     const slrt::byte_view in(p, n);

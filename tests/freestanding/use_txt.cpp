@@ -3,6 +3,7 @@
 // but mem* from outside.
 #include "dlh/txt/txt.hpp"
 
+using namespace dlh;
 using namespace dlh::txt;
 using slrt::byte_view;
 using slrt::mutable_byte_view;

@@ -8,28 +8,13 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "dlh/range.hpp"
 #include "slrt/bytes.hpp"
 #include "slrt/error.hpp"
 
 namespace dlh::arm {
-
-using slrt::byte_view;
-using slrt::errc;
-using slrt::error;
-using slrt::fits;
-using slrt::load_le;
-using slrt::mutable_byte_view;
-using slrt::no_entry;
-using slrt::result;
-using slrt::status;
-using slrt::store_le;
-using slrt::success;
-using slrt::u16;
-using slrt::u32;
-using slrt::u64;
-using slrt::u8;
 
 // The DRTM page: DRTM_PARAMETERS, the DLME region, the DLME image and the DLME data start on
 // 4 KiB boundaries, and region descriptors count 4 KiB pages (skinit-arm-tcg.md §B.4, §B.7).

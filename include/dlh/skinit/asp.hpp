@@ -9,22 +9,12 @@
 // specification appears; rules are ASP-<n>.
 #pragma once
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "slrt/bytes.hpp"
 #include "slrt/error.hpp"
 
 namespace dlh::skinit::asp {
-
-using slrt::byte_view;
-using slrt::errc;
-using slrt::error;
-using slrt::load_le;
-using slrt::mutable_byte_view;
-using slrt::no_entry;
-using slrt::result;
-using slrt::status;
-using slrt::store_le;
-using slrt::success;
 
 // ---------------------------------------------------------------------------------------------
 // Locating the PSP and its mailbox (Linux sl-psp.c @36d50d6d)

@@ -6,16 +6,14 @@
 // check_preconditions() lists every precondition that fails, like the consumer profiles do.
 #pragma once
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "slrt/consumers.hpp"
 #include "slrt/error.hpp"
 
 namespace dlh::skinit {
 
-using slrt::errc;
-using slrt::error;
 using slrt::findings;
-using slrt::no_entry;
 
 // ---------------------------------------------------------------------------------------------
 // Instruction encodings and addresses (APM §15.27.6, §15.27.8; skinit-arm-tcg.md A.1, A.5, A.7)

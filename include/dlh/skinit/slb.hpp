@@ -10,26 +10,12 @@
 // The rest of the layout is software convention (skl.hpp: the secure-kernel-loader headers).
 #pragma once
 
+#include "dlh/base.hpp"
 #include "dlh/range.hpp"
 #include "slrt/bytes.hpp"
 #include "slrt/error.hpp"
 
 namespace dlh::skinit {
-
-using slrt::byte_view;
-using slrt::errc;
-using slrt::error;
-using slrt::load_le;
-using slrt::mutable_byte_view;
-using slrt::no_entry;
-using slrt::result;
-using slrt::status;
-using slrt::store_le;
-using slrt::success;
-using slrt::u16;
-using slrt::u32;
-using slrt::u64;
-using slrt::u8;
 
 inline constexpr u32 slb_size = 0x10000;       // APM §15.27.3: the SLB is 64 KiB
 inline constexpr u32 slb_alignment = 0x10000;  // ... at a 64 KiB-aligned physical address

@@ -24,6 +24,7 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "dlh/range.hpp"
 #include "dlh/txt/capabilities.hpp"
@@ -32,32 +33,10 @@
 
 namespace dlh::txt {
 
-using slrt::byte_view;
-using slrt::copy;
-using slrt::errc;
-using slrt::error;
-using slrt::fill;
-using slrt::fits;
-using slrt::load_le;
-using slrt::mutable_byte_view;
-using slrt::no_entry;
-using slrt::result;
-using slrt::status;
-using slrt::store_le;
-using slrt::success;
-using slrt::u16;
-using slrt::u32;
-using slrt::u64;
-using slrt::u8;
-
 // ---------------------------------------------------------------------------------------------
 // Wire layouts (packed, little-endian; C interoperability only — decoding goes byte by byte)
 
 namespace wire {
-
-using slrt::le_u16;
-using slrt::le_u32;
-using slrt::le_u64;
 
 // SDG Table A-1: the first 128 bytes, common to header versions 0.0 and 3.0.
 struct acm_header_common {

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/range.hpp"
 #include "dlh/txt/registers.hpp"
 #include "slrt/consumers.hpp"
@@ -243,7 +244,6 @@ constexpr void subtract(range (&pieces)[3], std::size_t& n, const range& cut) {
 constexpr slrt::result<pmr_plan> plan_pmrs(dma_list<range> ram, dma_list<dma_region> required,
                                           pmr_policy policy = pmr_policy::linux_compatible,
                                           dma_list<range> reserved = {}) {
-    using slrt::errc;
     using dma_detail::make_error;
     using dma_detail::round_down;
     constexpr u64 one_mib = u64{1} << 20;
@@ -398,7 +398,6 @@ constexpr pmr_profile linux_pmr_profile(u64 ram_end = 0) {
 // ask whether a region is actually protected.
 constexpr slrt::findings check_pmrs(const range& lo, const range& hi, dma_list<dma_region> required,
                                     const pmr_profile& profile = {}) {
-    using slrt::errc;
     using dma_detail::make_error;
     namespace off = pmr_field_offset;
     slrt::findings out;
@@ -516,7 +515,6 @@ constexpr range dpr_protected_range(u64 dpr_raw) { return dpr_reg{dpr_raw}.prote
 // TXT.SINIT.BASE/SIZE) and, optionally, the MLE: the MLE may live in the DPR but must not overlap
 // the heap or the SINIT region. Offsets are the TXT.DPR register offset (0x330).
 constexpr slrt::findings check_dpr(u64 dpr_raw, const range& heap, const range& sinit, const range& mle = {}) {
-    using slrt::errc;
     using dma_detail::make_error;
     slrt::findings out;
     const dpr_reg d{dpr_raw};

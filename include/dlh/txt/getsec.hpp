@@ -13,6 +13,7 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "dlh/range.hpp"
 #include "dlh/txt/registers.hpp"
@@ -20,21 +21,6 @@
 #include "slrt/error.hpp"
 
 namespace dlh::txt {
-
-using slrt::byte_view;
-using slrt::errc;
-using slrt::error;
-using slrt::load_le;
-using slrt::mutable_byte_view;
-using slrt::no_entry;
-using slrt::result;
-using slrt::status;
-using slrt::store_le;
-using slrt::success;
-using slrt::u16;
-using slrt::u32;
-using slrt::u64;
-using slrt::u8;
 
 // ---------------------------------------------------------------------------------------------
 // Check reports: one record per check performed, shared with dlh/txt/acm_match.hpp. A failing or

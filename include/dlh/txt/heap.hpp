@@ -19,6 +19,7 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "dlh/txt/capabilities.hpp"
 #include "dlh/txt/heap_elements.hpp"
@@ -51,10 +52,6 @@ constexpr u32 sinit_mle_data_fixed_size(u32 version) {
 }
 
 namespace wire {
-
-using slrt::le_u16;
-using slrt::le_u32;
-using slrt::le_u64;
 
 // BiosData (SDG Table C-2/C-3). Version 2 ends after num_logical_procs (28 bytes), version 3
 // after sinit_flags (32); bytes 32..35 exist from version 4 and hold MleFlags from version 5;

@@ -12,29 +12,12 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/range.hpp"
 #include "slrt/bytes.hpp"
 #include "slrt/error.hpp"
 
 namespace dlh::txt {
-
-using slrt::byte_view;
-using slrt::copy;
-using slrt::errc;
-using slrt::error;
-using slrt::fill;
-using slrt::fits;
-using slrt::load_le;
-using slrt::mutable_byte_view;
-using slrt::no_entry;
-using slrt::result;
-using slrt::status;
-using slrt::store_le;
-using slrt::success;
-using slrt::u16;
-using slrt::u32;
-using slrt::u64;
-using slrt::u8;
 
 // The four heap tables, in heap order (SDG Table C-1). Shared by elements (which table a type
 // belongs in) and by dlh/txt/heap.hpp.
@@ -101,10 +84,6 @@ constexpr bool element_allowed_in(u32 type, heap_table t) {
 }
 
 namespace wire {
-
-using slrt::le_u16;
-using slrt::le_u32;
-using slrt::le_u64;
 
 // Element header (SDG C.1): Size counts the header.
 struct element_header {

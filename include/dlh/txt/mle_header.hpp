@@ -14,6 +14,7 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "dlh/txt/capabilities.hpp"
 #include "slrt/bytes.hpp"
@@ -21,17 +22,6 @@
 #include "slrt/error.hpp"
 
 namespace dlh::txt {
-
-using slrt::byte_view;
-using slrt::errc;
-using slrt::error;
-using slrt::load_le;
-using slrt::mutable_byte_view;
-using slrt::no_entry;
-using slrt::result;
-using slrt::status;
-using slrt::store_le;
-using slrt::success;
 
 // ---------------------------------------------------------------------------
 // Constants
@@ -85,8 +75,6 @@ inline constexpr u32 cmdline_end = 48;       // 2.1
 }  // namespace mle_header_offset
 
 namespace wire {
-
-using slrt::le_u32;
 
 // Version 1.0, 28 bytes (SDG Table 2-1).
 struct mle_header_v1_0 {

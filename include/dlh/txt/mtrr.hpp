@@ -19,6 +19,7 @@
 #include <concepts>
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "dlh/range.hpp"
 #include "dlh/txt/capabilities.hpp"
@@ -432,7 +433,6 @@ inline constexpr u64 mtrr_acm_def_type = u64{1} << 11;  // E = 1, FE = 0, TYPE =
 // width outside 36..52, TXT-U5 VCNT above 32, TXT-U6 more MTRRs needed than VCNT.
 constexpr slrt::result<acm_mtrr_plan> plan_acm_mtrrs(u64 base, u64 size, u64 mtrrcap,
                                                     const acm_mtrr_options& options = {}) {
-    using slrt::errc;
     constexpr u64 page = 0x1000;
     if ((base & (page - 1)) != 0)
         return slrt::error{errc::misaligned, 0, slrt::no_entry, "acm.base", "TXT-U1",
@@ -592,7 +592,6 @@ struct mtrr_check_inputs {
 // Unlike tboot, a state with MTRRs disabled (E = 0) is still checked for U9..U11: restoring it
 // writes the pairs. With E = 0 every region is UC and no overlap matters.
 constexpr slrt::findings check_saved_mtrrs(const mtrr_settings& s, const mtrr_check_inputs& in) {
-    using slrt::errc;
     slrt::findings out;
     const u8 width = in.maxphyaddr < mtrr_min_width   ? mtrr_min_width
                      : in.maxphyaddr > mtrr_max_width ? mtrr_max_width
@@ -735,7 +734,6 @@ constexpr mtrr_readback read_mtrr_readback(const Msrs& msrs, u64 saved_vcnt) {
 // those of slr_txt_mtrr_state; the pair index is the entry_index.
 constexpr slrt::findings check_restored_mtrrs_linux(const slrt::mtrr_state& saved, u64 saved_misc_enable,
                                                     const mtrr_readback& now) {
-    using slrt::errc;
     slrt::findings out;
     const u32 cap_vcnt = mtrrcap_reg{now.mtrrcap}.vcnt();
     if (saved.mtrr_vcnt > cap_vcnt)

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 
+#include "dlh/base.hpp"
 #include "dlh/bits.hpp"
 #include "dlh/range.hpp"
 #include "dlh/txt/errorcode.hpp"
@@ -855,7 +856,6 @@ constexpr void add_finding(register_report& r, u32 rule, finding_severity sev, s
 }  // namespace registers_detail
 
 constexpr register_report check_registers(const register_snapshot& s) {
-    using slrt::errc;
     using registers_detail::add_finding;
     namespace cr = config_reg;
     register_report r;
