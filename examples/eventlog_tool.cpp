@@ -69,27 +69,10 @@ using json = nlohmann::ordered_json;
 
 using namespace slrt::tool;
 
-std::string error_line(const slrt::error& e) {
-    char line[320];
-    slrt::format_error(e, line, sizeof line);
-    return line;
-}
-
 bool write_text(const std::string& text) { return write_output("-", text.data(), text.size()); }
 
 // ---------------------------------------------------------------------------
 // Text forms
-
-std::string to_hex(slrt::byte_view b) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    s.reserve(b.size() * 2);
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        s += digits[b[i] >> 4];
-        s += digits[b[i] & 15];
-    }
-    return s;
-}
 
 bool from_hex(std::string text, std::vector<u8>& out) {
     if (text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0) text = text.substr(2);
@@ -114,7 +97,7 @@ std::string alg_text(slrt::hash_alg a) {
     return n ? std::string(n) : fmt::format("{:#06x}", static_cast<u16>(a));
 }
 
-std::string digest_hex(const slrt::digest& d, u32 size) { return to_hex(slrt::byte_view(d.bytes, size)); }
+std::string digest_hex(const slrt::digest& d, u32 size) { return hex_string(slrt::byte_view(d.bytes, size)); }
 
 std::string type_text(u32 type) { return fmt::format("{:#x}", type); }
 
@@ -198,7 +181,7 @@ json event_json(const slrt::event_log& log, const slrt::event& e) {
                            {"digest", digest_hex(e.digests[i], b ? b->digest_size : e.digests[i].size())}});
     }
     j["digests"] = digests;
-    j["data"] = to_hex(e.data);
+    j["data"] = hex_string(e.data);
     if (const auto t = printable(e.data)) j["text"] = *t;
     return j;
 }
@@ -216,7 +199,7 @@ json log_json(const slrt::event_log& log) {
             header["spec_version"] = fmt::format("{}.{}", s.spec_version_major, s.spec_version_minor);
             header["spec_errata"] = s.spec_errata;
             header["uintn_size"] = s.uintn_size;
-            header["vendor_info"] = to_hex(s.vendor_info);
+            header["vendor_info"] = hex_string(s.vendor_info);
             break;
         }
         case slrt::event_log_format::txt12: {

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "slrt/bytes.hpp"
+#include "slrt/error.hpp"
 
 namespace slrt::tool {
 
@@ -31,6 +33,45 @@ void complain(fmt::format_string<Args...> format, Args&&... args) {
 }
 
 inline std::string display_name(const std::string& path) { return path == "-" ? std::string("<stdin>") : path; }
+
+// ---------------------------------------------------------------------------
+// Text and JSON forms
+
+// Lowercase hex, two digits a byte.
+inline std::string hex_string(byte_view b) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(b.size() * 2);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        s += digits[b[i] >> 4];
+        s += digits[b[i] & 15];
+    }
+    return s;
+}
+
+// One line for a library error, what format_error prints on a bare-metal console, cut to
+// `capacity` - 1 characters.
+inline std::string error_line(const error& e, std::size_t capacity = 320) {
+    std::string line(capacity, '\0');
+    line.resize(format_error(e, line.data(), line.size()));
+    return line;
+}
+
+// A library error as JSON: rule, errc, offset, entry_index (when it names an entry), field,
+// value, limit, message and text (error_line).
+inline nlohmann::ordered_json error_json(const error& e) {
+    nlohmann::ordered_json j;
+    j["rule"] = e.rule;
+    j["errc"] = name(e.code);
+    j["offset"] = e.offset;
+    if (e.entry_index != no_entry) j["entry_index"] = e.entry_index;
+    j["field"] = e.field;
+    j["value"] = e.value;
+    j["limit"] = e.limit;
+    j["message"] = e.message;
+    j["text"] = error_line(e);
+    return j;
+}
 
 // ---------------------------------------------------------------------------
 // Files

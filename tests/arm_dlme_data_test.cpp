@@ -3,9 +3,9 @@
 // the builder, and the golden vectors of spec/vectors/arm (kind "dlme_data").
 #include <catch2/catch.hpp>
 
+#include "support/arm_vectors.hpp"
+
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -15,50 +15,9 @@
 
 using namespace dlh;
 using namespace dlh::arm;
+using namespace slrt_test;
 
 namespace {
-
-using bytes_t = std::vector<u8>;
-
-std::string vec_path(const std::string& rel) { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/arm/" + rel; }
-
-bytes_t read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    REQUIRE(f.good());
-    return bytes_t(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-nlohmann::json read_json(const std::string& path) {
-    std::ifstream f(path);
-    REQUIRE(f.good());
-    return nlohmann::json::parse(f);
-}
-
-byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
-
-std::string hex(byte_view b) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        s += digits[b[i] >> 4];
-        s += digits[b[i] & 15];
-    }
-    return s;
-}
-
-platform_features platform_from(const nlohmann::json& j) {
-    platform_features p;
-    if (j.contains("reading")) REQUIRE(pcr_schema_reading_from_name(j["reading"].get<std::string>().c_str(), p.reading));
-    const std::pair<const char*, feature_id> keys[] = {{"tpm", feature_id::tpm},
-                                                       {"minimum_memory", feature_id::minimum_memory},
-                                                       {"dma_protection", feature_id::dma_protection},
-                                                       {"boot_pe_id", feature_id::boot_pe_id},
-                                                       {"tcb_hashes", feature_id::tcb_hashes},
-                                                       {"dlme_image_authentication", feature_id::dlme_image_authentication}};
-    for (const auto& [key, id] : keys)
-        if (j.contains(key)) p.set(id, 1, j[key].get<u64>());
-    return p;
-}
 
 void check_table_json(const memory_region_table& t, const nlohmann::json& j) {
     CHECK(j["revision"] == t.revision());
@@ -371,19 +330,19 @@ TEST_CASE("arm: DLME data header rules and the builder", "[arm]") {
 }
 
 TEST_CASE("arm: DLME data golden vectors", "[arm][vectors]") {
-    const nlohmann::json manifest = read_json(vec_path("manifest.json"));
+    const nlohmann::json manifest = arm_vectors.json("manifest.json");
     u32 valid = 0, malformed = 0;
     for (const nlohmann::json& v : manifest["vectors"]) {
         if (v["kind"] != "dlme_data") continue;
         const std::string file = v["file"];
         INFO(file);
-        const bytes_t b = read_file(vec_path(file));
+        const bytes_t b = arm_vectors.bytes(file);
         const nlohmann::json& opts = v["options"];
         dlme_data_options o;
         drtm_parameters prm;
         platform_features pf;
         if (opts.contains("params")) {
-            const bytes_t pb = read_file(vec_path(opts["params"]));
+            const bytes_t pb = arm_vectors.bytes(opts["params"]);
             const auto p = parse_parameters(view(pb));
             REQUIRE(p);
             prm = *p;
@@ -397,7 +356,7 @@ TEST_CASE("arm: DLME data golden vectors", "[arm][vectors]") {
         const result<dlme_data> d = parse_dlme_data(view(b), o);
         if (v["expect"] == "ok") {
             REQUIRE(d);
-            check_dlme_json(*d, read_json(vec_path(v["json"])));
+            check_dlme_json(*d, arm_vectors.json(v["json"]));
             // Round trip: the regions rebuilt give the same bytes (for the 64-byte header).
             if (d->header.this_hdr_size == dlme_data_header_size) {
                 dlme_data_parts parts;

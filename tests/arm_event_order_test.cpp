@@ -3,8 +3,8 @@
 // PCR 17/18 order check (ACS dl013/dl015) on the golden logs (kind "event_order").
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
+#include "support/arm_vectors.hpp"
+
 #include <string>
 #include <vector>
 
@@ -14,36 +14,9 @@
 
 using namespace dlh;
 using namespace dlh::arm;
+using namespace slrt_test;
 
 namespace {
-
-using bytes_t = std::vector<u8>;
-
-std::string vec_path(const std::string& rel) { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/arm/" + rel; }
-
-bytes_t read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    REQUIRE(f.good());
-    return bytes_t(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-nlohmann::json read_json(const std::string& path) {
-    std::ifstream f(path);
-    REQUIRE(f.good());
-    return nlohmann::json::parse(f);
-}
-
-byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
-
-std::string hex(byte_view b) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        s += digits[b[i] >> 4];
-        s += digits[b[i] & 15];
-    }
-    return s;
-}
 
 order_options options_from(const nlohmann::json& j) {
     order_options o;
@@ -93,15 +66,15 @@ static_assert(same(order_rule({}), "ARM-80"));
 static_assert(same(order_rule({{17, E::dce}, {17, E::pcr_schema}, {17, E::separator}, {17, E::separator}}), "ARM-84"));
 
 TEST_CASE("arm: TF-A's measurement log matches the one written from the facts", "[arm][vectors]") {
-    const bytes_t pb = read_file(vec_path("valid/params-tfa-fvp.bin"));
+    const bytes_t pb = arm_vectors.bytes("valid/params-tfa-fvp.bin");
     const auto p = parse_parameters(view(pb));
     REQUIRE(p);
-    const bytes_t image = read_file(vec_path("valid/dlme-image.bin"));
+    const bytes_t image = arm_vectors.bytes("valid/dlme-image.bin");
     REQUIRE(image.size() == p->dlme_image_size);
     for (bool startup : {false, true}) {
         const std::string name = startup ? "tfa-startup-locality" : "tfa-default";
         INFO(name);
-        const bytes_t want = read_file(vec_path("eventlog/" + name + ".log"));
+        const bytes_t want = arm_vectors.bytes("eventlog/" + name + ".log");
         bytes_t buf(4096, 0);
         slrt::log_writer w(mutable_byte_view(buf.data(), buf.size()));
         tfa_log_options lo;
@@ -115,7 +88,7 @@ TEST_CASE("arm: TF-A's measurement log matches the one written from the facts", 
         REQUIRE(log);
         slrt::pcr_bank_set pcrs;
         REQUIRE(slrt::replay(*log, pcrs));
-        const nlohmann::json j = read_json(vec_path("eventlog/" + name + ".json"));
+        const nlohmann::json j = arm_vectors.json("eventlog/" + name + ".json");
         const slrt::pcr_bank* bank = pcrs.find(slrt::hash_alg::sha256);
         REQUIRE(bank);
         CHECK(hex(bank->pcrs[17].view()) == j["pcrs"]["sha256"]["17"]);
@@ -123,10 +96,10 @@ TEST_CASE("arm: TF-A's measurement log matches the one written from the facts", 
         REQUIRE(check_event_order(*log, {pcr_schema::default_schema, order_profile::tfa}));
     }
     // The DLME data TF-A builds carries the same log.
-    const bytes_t data = read_file(vec_path("valid/dlme-data-tfa.bin"));
+    const bytes_t data = arm_vectors.bytes("valid/dlme-data-tfa.bin");
     const auto d = parse_dlme_data(view(data));
     REQUIRE(d);
-    CHECK(slrt::equal(d->region(dlme_region::event_log), view(read_file(vec_path("eventlog/tfa-default.log")))));
+    CHECK(slrt::equal(d->region(dlme_region::event_log), view(arm_vectors.bytes("eventlog/tfa-default.log"))));
 }
 
 TEST_CASE("arm: measurement writer refuses without changing the log", "[arm]") {
@@ -192,17 +165,17 @@ TEST_CASE("arm: order check reports where the sequence breaks", "[arm]") {
 }
 
 TEST_CASE("arm: event order golden vectors", "[arm][vectors]") {
-    const nlohmann::json manifest = read_json(vec_path("manifest.json"));
+    const nlohmann::json manifest = arm_vectors.json("manifest.json");
     u32 valid = 0, malformed = 0;
     for (const nlohmann::json& v : manifest["vectors"]) {
         if (v["kind"] != "event_order") continue;
         const std::string file = v["file"];
         INFO(file);
-        const bytes_t b = read_file(vec_path(file));
+        const bytes_t b = arm_vectors.bytes(file);
         const auto log = slrt::parse_event_log(view(b));
         REQUIRE(log);
         if (v.contains("json")) {
-            const nlohmann::json j = read_json(vec_path(v["json"]));
+            const nlohmann::json j = arm_vectors.json(v["json"]);
             REQUIRE(j["events"].size() == log->event_count());
             u32 i = 0;
             for (const slrt::event e : *log) {

@@ -4,9 +4,9 @@
 // spec/vectors/arm/gen_arm.py (kind "params").
 #include <catch2/catch.hpp>
 
+#include "support/arm_vectors.hpp"
+
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -16,41 +16,9 @@
 
 using namespace dlh;
 using namespace dlh::arm;
+using namespace slrt_test;
 
 namespace {
-
-using bytes_t = std::vector<u8>;
-
-std::string vec_path(const std::string& rel) { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/arm/" + rel; }
-
-bytes_t read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    REQUIRE(f.good());
-    return bytes_t(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-nlohmann::json read_json(const std::string& path) {
-    std::ifstream f(path);
-    REQUIRE(f.good());
-    return nlohmann::json::parse(f);
-}
-
-byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
-
-// The manifest's platform object: each key present is a feature the platform answered.
-platform_features platform_from(const nlohmann::json& j) {
-    platform_features p;
-    if (j.contains("reading")) REQUIRE(pcr_schema_reading_from_name(j["reading"].get<std::string>().c_str(), p.reading));
-    const std::pair<const char*, feature_id> keys[] = {{"tpm", feature_id::tpm},
-                                                       {"minimum_memory", feature_id::minimum_memory},
-                                                       {"dma_protection", feature_id::dma_protection},
-                                                       {"boot_pe_id", feature_id::boot_pe_id},
-                                                       {"tcb_hashes", feature_id::tcb_hashes},
-                                                       {"dlme_image_authentication", feature_id::dlme_image_authentication}};
-    for (const auto& [key, id] : keys)
-        if (j.contains(key)) p.set(id, 1, j[key].get<u64>());
-    return p;
-}
 
 // A valid parameters file against the decode the generator wrote beside it.
 void check_params_json(const drtm_parameters& p, const nlohmann::json& j) {
@@ -488,13 +456,13 @@ TEST_CASE("arm: every rule of the table is unique and maps to its errc", "[arm]"
 }
 
 TEST_CASE("arm: DRTM_PARAMETERS golden vectors", "[arm][vectors]") {
-    const nlohmann::json manifest = read_json(vec_path("manifest.json"));
+    const nlohmann::json manifest = arm_vectors.json("manifest.json");
     u32 valid = 0, malformed = 0;
     for (const nlohmann::json& v : manifest["vectors"]) {
         if (v["kind"] != "params") continue;
         const std::string file = v["file"];
         INFO(file);
-        const bytes_t b = read_file(vec_path(file));
+        const bytes_t b = arm_vectors.bytes(file);
         parameter_check_options o;
         platform_features pf;
         const nlohmann::json& opts = v["options"];
@@ -506,7 +474,7 @@ TEST_CASE("arm: DRTM_PARAMETERS golden vectors", "[arm][vectors]") {
         const result<drtm_parameters> p = parse_parameters(view(b), o);
         if (v["expect"] == "ok") {
             REQUIRE(p);
-            check_params_json(*p, read_json(vec_path(v["json"])));
+            check_params_json(*p, arm_vectors.json(v["json"]));
             // Round trip: the builder writes the same 88 bytes.
             u8 again[88]{};
             REQUIRE(build_parameters(*p, mutable_byte_view(again), o));

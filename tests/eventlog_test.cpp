@@ -4,6 +4,7 @@
 // cross-check of replay with tpm2_eventlog (tpm2-tools).
 #include <catch2/catch.hpp>
 
+#include "support/hex.hpp"
 #include "support/tpm2_eventlog_yaml.hpp"
 
 #include <openssl/evp.h>
@@ -33,16 +34,7 @@ bytes_t text(const std::string& s) { return bytes_t(s.begin(), s.end()); }
 byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
 mutable_byte_view mview(bytes_t& b) { return mutable_byte_view(b.data(), b.size()); }
 
-std::string hex(const u8* p, std::size_t n) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i) {
-        s += digits[p[i] >> 4];
-        s += digits[p[i] & 15];
-    }
-    return s;
-}
-std::string hex(const digest& d) { return hex(d.bytes, d.size()); }
+using slrt_test::hex;
 
 // The independent hash: OpenSSL.
 const EVP_MD* evp_md(hash_alg a) {

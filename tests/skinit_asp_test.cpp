@@ -2,8 +2,8 @@
 // versions, and the ACPI DRTM and ASPT tables (include/dlh/skinit/asp.hpp; spec/skinit.md §9).
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
+#include "support/vectors.hpp"
+
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -13,36 +13,11 @@
 
 using namespace dlh;
 using namespace dlh::skinit::asp;
+using namespace slrt_test;
 
 namespace {
 
-using bytes_t = std::vector<u8>;
-
-std::string vec_dir() { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/skinit/"; }
-
-bytes_t read_file(const std::string& rel) {
-    std::ifstream in(vec_dir() + rel, std::ios::binary);
-    REQUIRE(in);
-    return bytes_t(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-nlohmann::json read_json(const std::string& rel) {
-    std::ifstream in(vec_dir() + rel);
-    REQUIRE(in);
-    return nlohmann::json::parse(in);
-}
-
-byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
-
-std::string hexs(const u8* p, std::size_t n) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i) {
-        s += digits[p[i] >> 4];
-        s += digits[p[i] & 15];
-    }
-    return s;
-}
+const vector_dir skinit_vectors("skinit");
 
 // A DRTM table built and parsed in constant evaluation.
 struct drtm_buf {
@@ -150,14 +125,14 @@ TEST_CASE("asp: names of every command and status code", "[skinit][asp]") {
 }
 
 TEST_CASE("asp: valid DRTM and ASPT vectors", "[skinit][asp][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = skinit_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["valid"]) {
         const std::string parser = v["parser"];
         if (parser != "drtm" && parser != "aspt") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t bytes = read_file(v["file"]);
-        const nlohmann::json doc = read_json(v["json"]);
+        const bytes_t bytes = skinit_vectors.bytes(v["file"]);
+        const nlohmann::json doc = skinit_vectors.json(v["json"]);
         if (parser == "drtm") {
             const auto d = parse_acpi_drtm(view(bytes));
             REQUIRE(d);
@@ -187,7 +162,7 @@ TEST_CASE("asp: valid DRTM and ASPT vectors", "[skinit][asp][vectors]") {
                 CHECK(res.back().address == doc["resources"][i]["address"].get<u64>());
             }
             CHECK(d->dps_id_length == doc["dps_id_length"].get<u32>());
-            CHECK(hexs(d->dps_id, 16) == doc["dps_id"].get<std::string>());
+            CHECK(hex(d->dps_id, 16) == doc["dps_id"].get<std::string>());
             // Build again: the same bytes.
             bytes_t again(bytes.size() + 8, 0);
             const auto n = build_acpi_drtm(mutable_byte_view(again.data(), again.size()), *d, tables.data(), res.data());
@@ -229,13 +204,13 @@ TEST_CASE("asp: valid DRTM and ASPT vectors", "[skinit][asp][vectors]") {
 }
 
 TEST_CASE("asp: malformed DRTM and ASPT vectors fail with the manifest's rule", "[skinit][asp][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = skinit_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["malformed"]) {
         const std::string parser = v["parser"];
         if (parser != "drtm" && parser != "aspt") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t bytes = read_file(v["file"]);
+        const bytes_t bytes = skinit_vectors.bytes(v["file"]);
         const slrt::error e = parser == "drtm" ? parse_acpi_drtm(view(bytes)).err() : parse_aspt(view(bytes)).err();
         CHECK(slrt::name(e.code) == v["errc"].get<std::string>());
         CHECK(e.rule == v["rule"].get<std::string>());
@@ -267,8 +242,8 @@ TEST_CASE("asp: builders refuse without writing", "[skinit][asp]") {
     CHECK(out == before);
     CHECK(big == big_before);
     // Every truncation of a valid table fails with a header rule or a list rule, never reads past.
-    const bytes_t drtm = read_file("valid/acpi-drtm.bin");
+    const bytes_t drtm = skinit_vectors.bytes("valid/acpi-drtm.bin");
     for (std::size_t n = 0; n < drtm.size(); ++n) CHECK_FALSE(parse_acpi_drtm(byte_view(drtm.data(), n)));
-    const bytes_t aspt_bytes = read_file("valid/acpi-aspt.bin");
+    const bytes_t aspt_bytes = skinit_vectors.bytes("valid/acpi-aspt.bin");
     for (std::size_t n = 0; n < aspt_bytes.size(); ++n) CHECK_FALSE(parse_aspt(byte_view(aspt_bytes.data(), n)));
 }

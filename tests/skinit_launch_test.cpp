@@ -3,9 +3,9 @@
 // (include/dlh/skinit/{setup_data,measure}.hpp, include/slrt/consumers.hpp; spec/skinit.md §7-§8).
 #include <catch2/catch.hpp>
 
+#include "support/vectors.hpp"
+
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -21,36 +21,11 @@ using namespace dlh::skinit;
 using slrt::byte_view;
 using slrt::hash_alg;
 using slrt::mutable_byte_view;
+using namespace slrt_test;
 
 namespace {
 
-using bytes_t = std::vector<u8>;
-
-std::string vec_dir() { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/skinit/"; }
-
-bytes_t read_file(const std::string& rel) {
-    std::ifstream in(vec_dir() + rel, std::ios::binary);
-    REQUIRE(in);
-    return bytes_t(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-nlohmann::json read_json(const std::string& rel) {
-    std::ifstream in(vec_dir() + rel);
-    REQUIRE(in);
-    return nlohmann::json::parse(in);
-}
-
-byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
-
-std::string hex(const slrt::digest& d) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (u32 i = 0; i < d.size(); ++i) {
-        s += digits[d.bytes[i] >> 4];
-        s += digits[d.bytes[i] & 15];
-    }
-    return s;
-}
+const vector_dir skinit_vectors("skinit");
 
 std::vector<std::string> quirk_names(const setup_quirk_log& log) {
     std::vector<std::string> out;
@@ -116,13 +91,13 @@ struct ram_file {
 }  // namespace
 
 TEST_CASE("skinit: setup_data vectors", "[skinit][setup_data][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = skinit_vectors.json("manifest.json");
     int valid = 0, bad = 0;
     for (const auto& v : m["valid"]) {
         if (v["parser"] != "setup_data") continue;
         INFO(v["file"].get<std::string>());
-        bytes_t ram = read_file(v["file"]);
-        const nlohmann::json doc = read_json(v["json"]);
+        bytes_t ram = skinit_vectors.bytes(v["file"]);
+        const nlohmann::json doc = skinit_vectors.json(v["json"]);
         const slrt::memory_image mem(doc["base"].get<u64>(), view(ram));
         const auto mode = doc["mode"] == "strict" ? slrt::mode::strict : slrt::mode::permissive;
         const auto f = find_amd_info(mem, doc["boot_params"].get<u64>(), mode);
@@ -148,7 +123,7 @@ TEST_CASE("skinit: setup_data vectors", "[skinit][setup_data][vectors]") {
     for (const auto& v : m["malformed"]) {
         if (v["parser"] != "setup_data") continue;
         INFO(v["file"].get<std::string>());
-        bytes_t ram = read_file(v["file"]);
+        bytes_t ram = skinit_vectors.bytes(v["file"]);
         const slrt::memory_image mem(v["base"].get<u64>(), view(ram));
         const auto mode = v["mode"] == "strict" ? slrt::mode::strict : slrt::mode::permissive;
         const slrt::error e = find_amd_info(mem, v["boot_params"].get<u64>(), mode).err();
@@ -272,9 +247,9 @@ struct golden_launch {
 };
 
 void load(golden_launch& g) {
-    g.doc = read_json("valid/placed-gen2.json");
-    g.slb = read_file("valid/placed-gen2.bin");
-    g.dlme = read_file(g.doc["dlme"]);
+    g.doc = skinit_vectors.json("valid/placed-gen2.json");
+    g.slb = skinit_vectors.bytes("valid/placed-gen2.bin");
+    g.dlme = skinit_vectors.bytes(g.doc["dlme"]);
     REQUIRE(g.mem.add(g.doc["slb_base"].get<u64>(), view(g.slb)));
     REQUIRE(g.mem.add(g.doc["dlme_base"].get<u64>(), view(g.dlme)));
     const u32 at = g.doc["slrt_offset"].get<u32>();
@@ -330,8 +305,8 @@ TEST_CASE("skinit: SKINIT and SKL measurements predict PCR 17 (golden)", "[skini
 }
 
 TEST_CASE("skinit: end-to-end PCR 17/18 with the DLME's policy (Linux rules)", "[skinit][measure]") {
-    const bytes_t skl = read_file("valid/gen2-skl.bin");
-    const bytes_t dlme = read_file("valid/dlme.bin");
+    const bytes_t skl = skinit_vectors.bytes("valid/gen2-skl.bin");
+    const bytes_t dlme = skinit_vectors.bytes("valid/dlme.bin");
     const u64 slb_base = 0x7fff0000, dlme_base = 0x1000000, bp = 0x90000;
     bytes_t boot_params(0x1000), cmdline(0x80);
     for (std::size_t i = 0; i < boot_params.size(); ++i) boot_params[i] = static_cast<u8>(i * 3);

@@ -2,8 +2,8 @@
 // SLRT in an SLB (include/dlh/skinit/{cpu,slb,pcr17,skl,place}.hpp; spec/skinit.md §2-§6).
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
+#include "support/vectors.hpp"
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,36 +20,11 @@ using namespace dlh::skinit;
 using slrt::byte_view;
 using slrt::hash_alg;
 using slrt::mutable_byte_view;
+using namespace slrt_test;
 
 namespace {
 
-using bytes_t = std::vector<u8>;
-
-std::string vec_dir() { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/skinit/"; }
-
-bytes_t read_file(const std::string& rel) {
-    std::ifstream in(vec_dir() + rel, std::ios::binary);
-    REQUIRE(in);
-    return bytes_t(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-nlohmann::json read_json(const std::string& rel) {
-    std::ifstream in(vec_dir() + rel);
-    REQUIRE(in);
-    return nlohmann::json::parse(in);
-}
-
-byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
-
-std::string hex(const slrt::digest& d) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (u32 i = 0; i < d.size(); ++i) {
-        s += digits[d.bytes[i] >> 4];
-        s += digits[d.bytes[i] & 15];
-    }
-    return s;
-}
+const vector_dir skinit_vectors("skinit");
 
 std::string print(const register_info& info, u64 raw) {
     char buf[2048];
@@ -62,12 +37,13 @@ std::string print(const register_info& info, u64 raw) {
 struct demo_image {
     u8 bytes[0x200]{};
 };
-constexpr demo_image make_gen2(u16 length = 0x180, u16 info = 0x100, u16 bdo = 0x1000) {
+constexpr demo_image make_image(skl_generation generation, u16 entry_point, u32 fill_mul, u32 fill_add, u16 length,
+                                u16 info, u16 bdo) {
     demo_image d;
-    for (u32 i = 0; i < sizeof d.bytes; ++i) d.bytes[i] = static_cast<u8>(i * 13 + 7);
+    for (u32 i = 0; i < sizeof d.bytes; ++i) d.bytes[i] = static_cast<u8>(i * fill_mul + fill_add);
     skl_header h;
-    h.generation = skl_generation::gen2;
-    h.entry_point = 0x46;
+    h.generation = generation;
+    h.entry_point = entry_point;
     h.length = length;
     h.skl_info_offset = info;
     h.bootloader_data_offset = bdo;
@@ -75,18 +51,11 @@ constexpr demo_image make_gen2(u16 length = 0x180, u16 info = 0x100, u16 bdo = 0
     (void)encode_skl_info(expected_skl_info(), mutable_byte_view(d.bytes + info, 20));
     return d;
 }
+constexpr demo_image make_gen2(u16 length = 0x180, u16 info = 0x100, u16 bdo = 0x1000) {
+    return make_image(skl_generation::gen2, 0x46, 13, 7, length, info, bdo);
+}
 constexpr demo_image make_gen1(u16 length = 0x180, u16 info = 0x40, u16 bdo = 0x1000) {
-    demo_image d;
-    for (u32 i = 0; i < sizeof d.bytes; ++i) d.bytes[i] = static_cast<u8>(i * 29 + 1);
-    skl_header h;
-    h.generation = skl_generation::gen1;
-    h.entry_point = 0x10;
-    h.length = length;
-    h.skl_info_offset = info;
-    h.bootloader_data_offset = bdo;
-    (void)encode_skl_header(h, mutable_byte_view(d.bytes, sizeof d.bytes));
-    (void)encode_skl_info(expected_skl_info(), mutable_byte_view(d.bytes + info, 20));
-    return d;
+    return make_image(skl_generation::gen1, 0x10, 29, 1, length, info, bdo);
 }
 
 }  // namespace
@@ -230,8 +199,8 @@ TEST_CASE("skinit: SLB rules at 0, 1 and the maximum", "[skinit]") {
 }
 
 TEST_CASE("skinit: PCR 17 prediction, one bank and several", "[skinit]") {
-    const bytes_t img = read_file("valid/gen2-skl.bin");
-    const nlohmann::json doc = read_json("valid/gen2-skl.json");
+    const bytes_t img = skinit_vectors.bytes("valid/gen2-skl.bin");
+    const nlohmann::json doc = skinit_vectors.json("valid/gen2-skl.json");
     const auto s = parse_slb(view(img));
     REQUIRE(s);
     const hash_alg algs[] = {hash_alg::sha1, hash_alg::sha256, hash_alg::sha384, hash_alg::sha512};
@@ -254,14 +223,14 @@ TEST_CASE("skinit: PCR 17 prediction, one bank and several", "[skinit]") {
 }
 
 TEST_CASE("skinit: valid vectors (SLB and SKL)", "[skinit][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = skinit_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["valid"]) {
         const std::string parser = v["parser"];
         if (parser != "slb" && parser != "skl") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t img = read_file(v["file"]);
-        const nlohmann::json doc = read_json(v["json"]);
+        const bytes_t img = skinit_vectors.bytes(v["file"]);
+        const nlohmann::json doc = skinit_vectors.json(v["json"]);
         const auto s = parse_slb(view(img));
         REQUIRE(s);
         CHECK(s->header.entry_point == doc["entry_point"].get<u32>());
@@ -296,13 +265,13 @@ TEST_CASE("skinit: valid vectors (SLB and SKL)", "[skinit][vectors]") {
 }
 
 TEST_CASE("skinit: malformed SLB and SKL vectors fail with the manifest's rule", "[skinit][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = skinit_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["malformed"]) {
         const std::string parser = v["parser"];
         if (parser != "slb" && parser != "skl" && parser != "skl-gen1" && parser != "skl-gen2") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t img = read_file(v["file"]);
+        const bytes_t img = skinit_vectors.bytes(v["file"]);
         slrt::error e;
         if (parser == "slb") e = parse_slb(view(img)).err();
         else if (parser == "skl") e = parse_skl(view(img)).err();
@@ -317,8 +286,8 @@ TEST_CASE("skinit: malformed SLB and SKL vectors fail with the manifest's rule",
 }
 
 TEST_CASE("skinit: generation detection never guesses", "[skinit]") {
-    const bytes_t g1 = read_file("valid/gen1-skl.bin");
-    const bytes_t g2 = read_file("valid/gen2-skl.bin");
+    const bytes_t g1 = skinit_vectors.bytes("valid/gen1-skl.bin");
+    const bytes_t g2 = skinit_vectors.bytes("valid/gen2-skl.bin");
     CHECK(*detect_generation(view(g1)) == skl_generation::gen1);
     CHECK(*detect_generation(view(g2)) == skl_generation::gen2);
     const generation_probe p1 = probe_generations(view(g1));
@@ -327,7 +296,7 @@ TEST_CASE("skinit: generation detection never guesses", "[skinit]") {
     CHECK(parse_skl(view(g2), generation_choice::gen1).err().rule == std::string("SKL-24"));
     CHECK(parse_skl(view(g1), generation_choice::gen2).err().code != errc::ok);
     // An ambiguous image parses once the generation is named.
-    bytes_t amb = read_file("malformed/skl-ambiguous.bin");
+    bytes_t amb = skinit_vectors.bytes("malformed/skl-ambiguous.bin");
     CHECK(parse_skl(view(amb)).err().rule == std::string("SKL-22"));
     const auto named = parse_skl(view(amb), generation_choice::gen2);
     REQUIRE(named);
@@ -370,10 +339,10 @@ bytes_t amd_table(u32 max_size, u64 slrt_base, u64 slrt_size, slrt::architecture
 }  // namespace
 
 TEST_CASE("skinit: place an SLRT into the golden gen2 image", "[skinit][place]") {
-    const nlohmann::json doc = read_json("valid/placed-gen2.json");
-    const bytes_t skl = read_file(doc["slb"]);
-    const bytes_t slrt_bytes = read_file(doc["slrt"]);
-    const bytes_t expected = read_file("valid/placed-gen2.bin");
+    const nlohmann::json doc = skinit_vectors.json("valid/placed-gen2.json");
+    const bytes_t skl = skinit_vectors.bytes(doc["slb"]);
+    const bytes_t slrt_bytes = skinit_vectors.bytes(doc["slrt"]);
+    const bytes_t expected = skinit_vectors.bytes("valid/placed-gen2.bin");
     bytes_t slb(slb_size, 0);
     std::copy(skl.begin(), skl.end(), slb.begin());
     place_options o;
@@ -395,13 +364,13 @@ TEST_CASE("skinit: place an SLRT into the golden gen2 image", "[skinit][place]")
 }
 
 TEST_CASE("skinit: placement failures leave the buffer unchanged", "[skinit][place]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = skinit_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["malformed"]) {
         if (v["parser"] != "place") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t skl = read_file(v["file"]);
-        const bytes_t table = read_file(v["slrt"]);
+        const bytes_t skl = skinit_vectors.bytes(v["file"]);
+        const bytes_t table = skinit_vectors.bytes(v["slrt"]);
         bytes_t slb(slb_size, 0);
         std::copy(skl.begin(), skl.end(), slb.begin());
         const bytes_t before = slb;
@@ -415,7 +384,7 @@ TEST_CASE("skinit: placement failures leave the buffer unchanged", "[skinit][pla
     CHECK(checked == 3);
 
     // Built in C++: every other placement rule.
-    const bytes_t skl = read_file("valid/gen2-skl.bin");  // bdo 0x2000, room 0xe000
+    const bytes_t skl = skinit_vectors.bytes("valid/gen2-skl.bin");  // bdo 0x2000, room 0xe000
     bytes_t slb(slb_size, 0xee);
     std::copy(skl.begin(), skl.end(), slb.begin());
     const bytes_t before = slb;

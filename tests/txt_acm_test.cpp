@@ -4,9 +4,9 @@
 // choosing a SINIT, the --match key parser, and the vectors in spec/vectors/txt/acm/.
 #include <catch2/catch.hpp>
 
+#include "support/vectors.hpp"
+
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -18,6 +18,7 @@
 using namespace dlh;
 using namespace dlh::txt;
 using slrt::errc;
+using namespace slrt_test;
 
 namespace {
 
@@ -197,19 +198,7 @@ static_assert(layout_is(0x00010000, false));
 // ---------------------------------------------------------------------------------------------
 // Files
 
-std::vector<u8> read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    REQUIRE(f.good());
-    return std::vector<u8>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-nlohmann::json read_json(const std::string& path) {
-    std::ifstream f(path);
-    REQUIRE(f.good());
-    return nlohmann::json::parse(f);
-}
-
-const std::string k_dir = SLRT_SOURCE_DIR "/spec/vectors/txt/acm/";
+const vector_dir acm_vectors("txt/acm");
 
 std::string value_text(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();
@@ -302,8 +291,8 @@ TEST_CASE("ACM parse: the vectors in spec/vectors/txt/acm") {
                            "valid_v00_info9_chained", "valid_v30_info7"};
     for (const char* n : names) {
         INFO(n);
-        const std::vector<u8> bytes = read_file(k_dir + n + ".bin");
-        const nlohmann::json j = read_json(k_dir + n + ".json");
+        const std::vector<u8> bytes = acm_vectors.bytes(std::string(n) + ".bin");
+        const nlohmann::json j = acm_vectors.json(std::string(n) + ".json");
         const result<parsed_acm> r = parse_acm(byte_view(bytes.data(), bytes.size()));
         REQUIRE(r);
         const parsed_acm& a = *r;
@@ -424,13 +413,13 @@ TEST_CASE("ACM parse: the vectors in spec/vectors/txt/acm") {
 }
 
 TEST_CASE("ACM parse: the malformed vectors") {
-    const nlohmann::json manifest = read_json(k_dir + "malformed/manifest.json");
+    const nlohmann::json manifest = acm_vectors.json("malformed/manifest.json");
     REQUIRE(manifest.size() >= 20);
     std::vector<std::string> rules;
     for (const auto& m : manifest) {
         const std::string file = m["file"].get<std::string>();
         INFO(file);
-        const std::vector<u8> bytes = read_file(k_dir + "malformed/" + file);
+        const std::vector<u8> bytes = acm_vectors.bytes("malformed/" + file);
         const result<parsed_acm> r = parse_acm(byte_view(bytes.data(), bytes.size()));
         REQUIRE_FALSE(r);
         CHECK(std::string(slrt::name(r.err().code)) == m["errc"].get<std::string>());
@@ -684,12 +673,12 @@ TEST_CASE("ACM builder: automatic size and placement") {
 }
 
 TEST_CASE("ACM match: the vectors in spec/vectors/txt/acm/match.json") {
-    const nlohmann::json cases = read_json(k_dir + "match.json");
+    const nlohmann::json cases = acm_vectors.json("match.json");
     REQUIRE(cases.size() >= 20);
     for (const auto& c : cases) {
         const std::string label = c["name"].get<std::string>();
         INFO(label);
-        const std::vector<u8> bytes = read_file(k_dir + c["file"].get<std::string>());
+        const std::vector<u8> bytes = acm_vectors.bytes(c["file"].get<std::string>());
         const result<parsed_acm> a = parse_acm(byte_view(bytes.data(), bytes.size()));
         REQUIRE(a);
         platform_values v;

@@ -4,11 +4,12 @@
 // values, and builders that leave the buffer alone when they fail.
 #include <catch2/catch.hpp>
 
+#include "support/vectors.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -19,6 +20,7 @@
 using namespace dlh;
 using namespace dlh::txt;
 using dlh::range;
+using namespace slrt_test;
 
 namespace {
 
@@ -301,19 +303,7 @@ void put(std::vector<u8>& b, std::size_t at, std::size_t width, u64 value) {
     slrt::store_le(mutable_byte_view(b.data(), b.size()), at, width, value);
 }
 
-std::string dir() { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/txt/heap/"; }
-
-std::vector<u8> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in.good());
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-nlohmann::json manifest() {
-    std::ifstream in(dir() + "manifest.json");
-    REQUIRE(in.good());
-    return nlohmann::json::parse(in);
-}
+const vector_dir heap_vectors("txt/heap");
 
 heap_stage stage_of(const std::string& s) {
     return s == "bios" ? heap_stage::bios : s == "pre_launch" ? heap_stage::pre_launch : heap_stage::post_launch;
@@ -351,16 +341,6 @@ linux_launch_inputs golden_linux_inputs() {
     in.kernel_end = 0x02000000;
     in.tpm20 = true;
     return in;
-}
-
-std::string hex(byte_view b) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (u8 c : b) {
-        s += digits[c >> 4];
-        s += digits[c & 15];
-    }
-    return s;
 }
 
 // The JSON form gen_heap.py writes beside each image (written here independently of the tool).
@@ -577,18 +557,18 @@ u32 quirk_bits(const nlohmann::json& names) {
 
 TEST_CASE("txt heap: the library's golden Linux heap is byte-identical to gen_heap.py's", "[txt][heap]") {
     const std::vector<u8> mine = golden_bytes();
-    const std::vector<u8> theirs = read_file(dir() + "valid/linux-launch.bin");
+    const std::vector<u8> theirs = heap_vectors.bytes("valid/linux-launch.bin");
     REQUIRE(theirs.size() == golden_size);
     CHECK(mine == theirs);
 }
 
 TEST_CASE("txt heap: valid vectors parse, check strictly, match their JSON and rebuild byte for byte", "[txt][heap]") {
-    const nlohmann::json m = manifest();
+    const nlohmann::json m = heap_vectors.json("manifest.json");
     REQUIRE(m.at("valid").size() >= 10);
     std::set<u32> bios_versions, sinit_versions, smle_versions;
     for (const auto& v : m.at("valid")) {
         INFO(v.at("file").get<std::string>());
-        const std::vector<u8> heap = read_file(dir() + v.at("file").get<std::string>());
+        const std::vector<u8> heap = heap_vectors.bytes(v.at("file").get<std::string>());
         heap_parse_options p;
         p.stage = stage_of(v.at("stage"));
         p.os_mle = os_mle_of(v.at("os_mle"));
@@ -598,7 +578,7 @@ TEST_CASE("txt heap: valid vectors parse, check strictly, match their JSON and r
         INFO((r ? "" : r.err().rule));
         REQUIRE(r);
         CHECK(r->quirks == 0);
-        std::ifstream js(dir() + v.at("json").get<std::string>());
+        std::ifstream js(heap_vectors.path(v.at("json").get<std::string>()));
         CHECK(to_json(*h) == nlohmann::json::parse(js));
         check_rebuild(*h, heap);
         bios_versions.insert(h->bios.version);
@@ -618,11 +598,11 @@ TEST_CASE("txt heap: valid vectors parse, check strictly, match their JSON and r
 
 TEST_CASE("txt heap: permissive vectors fail strictly with their rule and pass permissively naming their quirks",
           "[txt][heap]") {
-    const nlohmann::json m = manifest();
+    const nlohmann::json m = heap_vectors.json("manifest.json");
     REQUIRE(m.at("permissive").size() >= 4);
     for (const auto& v : m.at("permissive")) {
         INFO(v.at("file").get<std::string>());
-        const std::vector<u8> heap = read_file(dir() + v.at("file").get<std::string>());
+        const std::vector<u8> heap = heap_vectors.bytes(v.at("file").get<std::string>());
         heap_parse_options p;
         p.stage = stage_of(v.at("stage"));
         p.os_mle = os_mle_of(v.at("os_mle"));
@@ -637,17 +617,17 @@ TEST_CASE("txt heap: permissive vectors fail strictly with their rule and pass p
         CHECK(lax.quirks == quirk_bits(v.at("quirks")));
         auto h = parse_heap(byte_view(heap.data(), heap.size()), p);
         REQUIRE(h);
-        std::ifstream js(dir() + v.at("json").get<std::string>());
+        std::ifstream js(heap_vectors.path(v.at("json").get<std::string>()));
         CHECK(to_json(*h) == nlohmann::json::parse(js));
     }
 }
 
 TEST_CASE("txt heap: every malformed vector fails with its errc, rule and offset", "[txt][heap]") {
-    const nlohmann::json m = manifest();
+    const nlohmann::json m = heap_vectors.json("manifest.json");
     REQUIRE(m.at("malformed").size() >= 25);
     for (const auto& v : m.at("malformed")) {
         INFO(v.at("file").get<std::string>() << ": " << v.at("description").get<std::string>());
-        const std::vector<u8> heap = read_file(dir() + v.at("file").get<std::string>());
+        const std::vector<u8> heap = heap_vectors.bytes(v.at("file").get<std::string>());
         heap_parse_options p;
         p.stage = stage_of(v.at("stage"));
         p.os_mle = os_mle_of(v.at("os_mle"));
@@ -707,7 +687,7 @@ outcome as_outcome(const slrt::error& e) { return {e.code, e.rule, e.offset, 0};
 std::set<std::string> rules_in_headers() {
     std::set<std::string> ids;
     for (const char* f : {"heap.hpp", "heap_elements.hpp", "heap_check.hpp"}) {
-        const std::vector<u8> text = read_file(std::string(SLRT_SOURCE_DIR) + "/include/dlh/txt/" + f);
+        const std::vector<u8> text = read_bytes(std::string(SLRT_SOURCE_DIR) + "/include/dlh/txt/" + f);
         const std::string s(text.begin(), text.end());
         for (std::size_t at = s.find("\"TXT-"); at != std::string::npos; at = s.find("\"TXT-", at + 1)) {
             const std::size_t end = s.find('"', at + 1);
@@ -824,7 +804,7 @@ TEST_CASE("txt heap: every rule fails with its errc, rule id and offset", "[txt]
         expect(run(b, {}, {}), errc::out_of_bounds, "TXT-H37", sinit_at + 72);
 
         // TPM family
-        const std::vector<u8> tpm12 = read_file(dir() + "valid/bios4-sinit6-mle8.bin");
+        const std::vector<u8> tpm12 = heap_vectors.bytes("valid/bios4-sinit6-mle8.bin");
         heap_check_options t20;
         t20.tpm = tpm_family::tpm20;
         auto h12 = parse_heap(byte_view(tpm12.data(), tpm12.size()));
@@ -1030,11 +1010,11 @@ TEST_CASE("txt heap: every rule fails with its errc, rule id and offset", "[txt]
         b = golden;
         put(b, smle_at + 128, 4, 0);
         expect(run_linux(b, good), errc::value_out_of_range, "TXT-H79", smle_at + 128);
-        const std::vector<u8> v5 = read_file(dir() + "valid/bios3-sinit5-mle7.bin");
+        const std::vector<u8> v5 = heap_vectors.bytes("valid/bios3-sinit5-mle7.bin");
         auto h5 = parse_heap(byte_view(v5.data(), v5.size()));
         REQUIRE(h5);
         expect(run_linux(v5, good), errc::unsupported_version, "TXT-H69", h5->layout.offset[2] + 8);
-        const std::vector<u8> log2 = read_file(dir() + "valid/sinit7-log2.bin");
+        const std::vector<u8> log2 = heap_vectors.bytes("valid/sinit7-log2.bin");
         expect(run_linux(log2, good), errc::not_found, "TXT-H70", sinit_at + 100);
         in = good;
         in.event_log = range{0x7FFF'FFFF'FFFF'0000, 0x20000};
@@ -1155,7 +1135,7 @@ TEST_CASE("txt heap: every rule fails with its errc, rule id and offset", "[txt]
     }
 
     SECTION("every rule id in the headers is exercised") {
-        const nlohmann::json m = manifest();
+        const nlohmann::json m = heap_vectors.json("manifest.json");
         std::set<std::string> seen = rules_seen();
         for (const auto& v : m.at("malformed")) seen.insert(v.at("rule").get<std::string>());
         for (const auto& v : m.at("permissive")) seen.insert(v.at("strict_rule").get<std::string>());

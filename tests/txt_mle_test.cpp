@@ -4,10 +4,10 @@
 // untouched on failure, the compatibility check and the OsSinitData capability choice.
 #include <catch2/catch.hpp>
 
+#include "support/vectors.hpp"
+
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -19,6 +19,7 @@
 using namespace dlh;
 using namespace dlh::txt;
 using slrt::errc;
+using namespace slrt_test;
 
 namespace {
 
@@ -147,31 +148,7 @@ static_assert(walk_error_of(img_base + 0x2000, u64{1} << 32 | 1) == errc::out_of
 // ---------------------------------------------------------------------------
 // Files
 
-using bytes_t = std::vector<u8>;
-
-std::string vec_dir() { return std::string(SLRT_SOURCE_DIR) + "/spec/vectors/txt/mle/"; }
-
-bytes_t read_file(const std::string& rel) {
-    std::ifstream f(vec_dir() + rel, std::ios::binary);
-    REQUIRE(f.good());
-    return bytes_t(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-nlohmann::json read_json(const std::string& rel) {
-    std::ifstream f(vec_dir() + rel);
-    REQUIRE(f.good());
-    return nlohmann::json::parse(f);
-}
-byte_view view(const bytes_t& b) { return byte_view(b.data(), b.size()); }
-
-std::string hex(const digest& d) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (u32 i = 0; i < d.size(); ++i) {
-        s += digits[d.bytes[i] >> 4];
-        s += digits[d.bytes[i] & 15];
-    }
-    return s;
-}
+const vector_dir mle_vectors("txt/mle");
 
 constexpr hash_alg all_algs[] = {hash_alg::sha1, hash_alg::sha256, hash_alg::sha384, hash_alg::sha512};
 
@@ -210,13 +187,13 @@ slrt::error walk_error_for(const bytes_t& img, const nlohmann::json& v) {
 // Golden vectors
 
 TEST_CASE("mle: valid header vectors decode, validate and rebuild byte for byte", "[txt][mle][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = mle_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["valid"]) {
         if (v["parser"] != "header") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t b = read_file(v["file"]);
-        const nlohmann::json j = read_json(v["json"]);
+        const bytes_t b = mle_vectors.bytes(v["file"]);
+        const nlohmann::json j = mle_vectors.json(v["json"]);
         const auto h = parse_mle_header(view(b));
         REQUIRE(h);
         check_header_json(*h, j);
@@ -230,13 +207,13 @@ TEST_CASE("mle: valid header vectors decode, validate and rebuild byte for byte"
 }
 
 TEST_CASE("mle: kernel images are found through kernel_info or the UUID, and measured", "[txt][mle][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = mle_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["valid"]) {
         if (v["parser"] != "find") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t b = read_file(v["file"]);
-        const nlohmann::json j = read_json(v["json"]);
+        const bytes_t b = mle_vectors.bytes(v["file"]);
+        const nlohmann::json j = mle_vectors.json(v["json"]);
         const auto loc = find_mle_header(view(b));
         REQUIRE(loc);
         CHECK(name(loc->kind) == j["kind"].get<std::string>());
@@ -278,13 +255,13 @@ TEST_CASE("mle: kernel images are found through kernel_info or the UUID, and mea
 }
 
 TEST_CASE("mle: page-table vectors walk like SINIT and predict the measurement", "[txt][mle][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = mle_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["valid"]) {
         if (v["parser"] != "ptab") continue;
         INFO(v["file"].get<std::string>());
-        const bytes_t img = read_file(v["file"]);
-        const nlohmann::json j = read_json(v["json"]);
+        const bytes_t img = mle_vectors.bytes(v["file"]);
+        const nlohmann::json j = mle_vectors.json(v["json"]);
         const u64 base = j["base"].get<u64>();
         const slrt::memory_image mem(base, view(img));
         const mle_walk_params p{j["pdpt"].get<u64>(), j["mle_size"].get<u64>(), j["first_valid_page"].get<u32>()};
@@ -330,11 +307,11 @@ TEST_CASE("mle: page-table vectors walk like SINIT and predict the measurement",
 }
 
 TEST_CASE("mle: malformed vectors fail with the manifest's errc, rule and offset", "[txt][mle][vectors]") {
-    const nlohmann::json m = read_json("manifest.json");
+    const nlohmann::json m = mle_vectors.json("manifest.json");
     int checked = 0;
     for (const auto& v : m["malformed"]) {
         INFO(v["file"].get<std::string>());
-        const bytes_t b = read_file(v["file"]);
+        const bytes_t b = mle_vectors.bytes(v["file"]);
         const std::string parser = v["parser"];
         slrt::error e;
         if (parser == "header")
@@ -600,8 +577,8 @@ TEST_CASE("mle: OsSinitData.Capabilities under the sdg, tboot and GRUB policies"
 // Finding the header
 
 TEST_CASE("mle: finder rules that the vectors do not reach", "[txt][mle]") {
-    const bytes_t bz = read_file("valid/bzimage-sl.bin");
-    const bytes_t raw = read_file("valid/raw-mle.bin");
+    const bytes_t bz = mle_vectors.bytes("valid/bzimage-sl.bin");
+    const bytes_t raw = mle_vectors.bytes("valid/raw-mle.bin");
     // A raw MLE forced through the bzImage path.
     check_error(locate_mle_header(view(raw), mle_search::bzimage).err(), errc::bad_magic, "TXT-M36", 0x202);
     check_error(locate_mle_header(byte_view(raw.data(), 10), mle_search::bzimage).err(), errc::bad_magic, "TXT-M36",
@@ -759,7 +736,7 @@ TEST_CASE("mle: page-table builder rules T1-T6 leave the buffer unchanged", "[tx
 }
 
 TEST_CASE("mle: walker and measurement rules not in the vectors", "[txt][mle][ptab]") {
-    const bytes_t img = read_file("valid/ptab-contiguous.bin");
+    const bytes_t img = mle_vectors.bytes("valid/ptab-contiguous.bin");
     const u64 base = 0x100000;
     const slrt::memory_image mem(base, view(img));
     const mle_walk_params p{base, 0x2345, 0};

@@ -65,42 +65,7 @@ using slrt::u16;
 using slrt::u32;
 using slrt::u64;
 using slrt::u8;
-using slrt::tool::complain;
-using slrt::tool::display_name;
-using slrt::tool::exit_invalid;
-using slrt::tool::exit_ok;
-using slrt::tool::exit_usage;
-
-inline std::string hex_bytes(slrt::byte_view b) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    s.reserve(b.size() * 2);
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        s += digits[b[i] >> 4];
-        s += digits[b[i] & 15];
-    }
-    return s;
-}
-
-inline std::string error_line(const slrt::error& e) {
-    char line[320];
-    slrt::format_error(e, line, sizeof line);
-    return line;
-}
-
-inline json error_json(const slrt::error& e) {
-    json j;
-    j["rule"] = e.rule;
-    j["errc"] = slrt::name(e.code);
-    j["offset"] = e.offset;
-    if (e.entry_index != slrt::no_entry) j["entry_index"] = e.entry_index;
-    j["field"] = e.field;
-    j["value"] = e.value;
-    j["limit"] = e.limit;
-    j["message"] = e.message;
-    j["text"] = error_line(e);
-    return j;
-}
+using namespace slrt::tool;
 
 // What DRTM_DYNAMIC_LAUNCH returns for a failed firmware check, as "NAME (-n)".
 inline std::optional<std::string> launch_status_text(const slrt::error& e) {
@@ -325,10 +290,10 @@ inline json log_json(const slrt::event_log& log) {
             const slrt::log_bank* b = log.find_bank(e.digests[i].alg);
             const char* n = slrt::name(e.digests[i].alg);
             digests[n ? std::string(n) : fmt::format("{:#06x}", static_cast<u16>(e.digests[i].alg))] =
-                hex_bytes(slrt::byte_view(e.digests[i].bytes, b ? b->digest_size : e.digests[i].size()));
+                hex_string(slrt::byte_view(e.digests[i].bytes, b ? b->digest_size : e.digests[i].size()));
         }
         x["digests"] = digests;
-        x["data"] = hex_bytes(e.data);
+        x["data"] = hex_string(e.data);
         events.push_back(x);
     }
     return {{"format", slrt::name(log.format())}, {"banks", banks}, {"events", events}, {"events_end", log.events_end()}};
@@ -360,7 +325,7 @@ inline json dlme_json(const dlh::arm::dlme_data& d) {
         json hashes = json::array();
         for (u32 i = 0; i < d.tcb_hashes.num_hashes(); ++i)
             hashes.push_back({{"hash_id", d.tcb_hashes.hash(i).hash_id},
-                              {"digest", hex_bytes(d.tcb_hashes.hash(i).digest)}});
+                              {"digest", hex_string(d.tcb_hashes.hash(i).digest)}});
         j["tcb_hash_table"] = {{"revision", d.tcb_hashes.revision()},
                                {"hash_algo", d.tcb_hashes.hash_algo()},
                                {"hashes", hashes}};

@@ -35,41 +35,7 @@ namespace slb_tool {
 namespace skinit_detail {
 
 using json = nlohmann::ordered_json;
-using slrt::tool::complain;
-using slrt::tool::display_name;
-using slrt::tool::exit_invalid;
-using slrt::tool::exit_ok;
-using slrt::tool::exit_usage;
-
-inline std::string hex_string(const slrt::u8* p, std::size_t n) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i) {
-        s += digits[p[i] >> 4];
-        s += digits[p[i] & 15];
-    }
-    return s;
-}
-
-inline std::string error_line(const slrt::error& e) {
-    char line[320];
-    slrt::format_error(e, line, sizeof line);
-    return line;
-}
-
-inline json error_json(const slrt::error& e) {
-    json j;
-    j["rule"] = e.rule;
-    j["errc"] = slrt::name(e.code);
-    j["offset"] = e.offset;
-    if (e.entry_index != slrt::no_entry) j["entry_index"] = e.entry_index;
-    j["field"] = e.field;
-    j["value"] = e.value;
-    j["limit"] = e.limit;
-    j["message"] = e.message;
-    j["text"] = error_line(e);
-    return j;
-}
+using namespace slrt::tool;
 
 // Reports an invalid input: stderr always, and a JSON object when asked.
 inline int invalid(const std::string& file, const slrt::error& e, bool as_json, json partial = json::object()) {
@@ -96,7 +62,7 @@ inline bool generation_option(const std::string& text, dlh::skinit::generation_c
 }
 
 inline std::string uuid_text(const slrt::u8* u) {
-    const std::string h = hex_string(u, 16);
+    const std::string h = hex_string(slrt::byte_view(u, 16));
     return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
 
@@ -220,8 +186,8 @@ inline int run_predict(const options& o) {
     json measurement = json::object(), pcr17 = json::object();
     for (std::size_t i = 0; i < banks.size(); ++i) {
         const slrt::digest m = *skinit_measurement(*s, banks[i]);
-        measurement[slrt::name(banks[i])] = hex_string(m.bytes, m.size());
-        pcr17[slrt::name(banks[i])] = hex_string(pcr[i].bytes, pcr[i].size());
+        measurement[slrt::name(banks[i])] = hex_string(m.view());
+        pcr17[slrt::name(banks[i])] = hex_string(pcr[i].view());
     }
     out["skinit_measurement"] = measurement;
     out["pcr17"] = pcr17;
@@ -229,7 +195,7 @@ inline int run_predict(const options& o) {
         fmt::print("{}\n", out.dump(2));
     } else {
         for (std::size_t i = 0; i < banks.size(); ++i)
-            fmt::print("{:<7} {}\n", slrt::name(banks[i]), hex_string(pcr[i].bytes, pcr[i].size()));
+            fmt::print("{:<7} {}\n", slrt::name(banks[i]), hex_string(pcr[i].view()));
     }
     return exit_ok;
 }

@@ -40,11 +40,7 @@ inline const char* acm_match_help =
     "fusing=tboot|grub, platform-type-from=N (information table version, default 5), "
     "require-ecx-pgtbl=1|0. Numbers are decimal or 0x hex. Checks without their values are skipped.";
 
-inline std::string acm_error_text(const slrt::error& e) {
-    char line[512];
-    slrt::format_error(e, line, sizeof line);
-    return line;
-}
+inline std::string acm_error_text(const slrt::error& e) { return slrt::tool::error_line(e, 512); }
 
 inline nlohmann::ordered_json acm_error_json(const slrt::error& e) {
     return {{"text", acm_error_text(e)}, {"errc", slrt::name(e.code)}, {"rule", e.rule},

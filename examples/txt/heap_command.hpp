@@ -39,12 +39,9 @@ namespace txt = dlh::txt;
 using slrt::u32;
 using slrt::u64;
 using slrt::u8;
+using slrt::tool::hex_string;
 
-inline std::string error_line(const slrt::error& e) {
-    char line[512];
-    slrt::format_error(e, line, sizeof line);
-    return line;
-}
+inline std::string error_line(const slrt::error& e) { return slrt::tool::error_line(e, 512); }
 
 inline json error_json(const slrt::error& e) {
     return {{"rule", e.rule},
@@ -56,13 +53,6 @@ inline json error_json(const slrt::error& e) {
             {"value", e.value},
             {"limit", e.limit},
             {"text", error_line(e)}};
-}
-
-inline std::string hex(slrt::byte_view b) {
-    std::string s;
-    s.reserve(b.size() * 2);
-    for (u8 c : b) s += fmt::format("{:02x}", c);
-    return s;
 }
 
 struct context {
@@ -99,8 +89,8 @@ inline json element_json(const txt::element& e, u32 table_offset, const context&
         case 4: {
             const auto v = *txt::decode_custom(e);
             j["uuid"] = fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{}", v.id.data1, v.id.data2, v.id.data3, v.id.data4,
-                                    hex(slrt::byte_view(v.id.data5)));
-            j["data"] = hex(v.data.bytes);
+                                    hex_string(slrt::byte_view(v.id.data5)));
+            j["data"] = hex_string(v.data.bytes);
             break;
         }
         case 5: j["event_log_phys_addr"] = txt::decode_tpm_event_log_ptr(e)->event_log_phys_addr; break;
@@ -146,10 +136,10 @@ inline json element_json(const txt::element& e, u32 table_offset, const context&
             }
             j["signature"] = sig;
             j["length"] = v.length();
-            j["data"] = hex(e.data);
+            j["data"] = hex_string(e.data);
             break;
         }
-        default: j["data"] = hex(e.data); break;
+        default: j["data"] = hex_string(e.data); break;
     }
     return j;
 }
@@ -179,7 +169,7 @@ inline json os_mle_json(const txt::os_mle_data& m, const context& c, slrt::byte_
     j["txt_info"] = m.txt_info;
     j["ap_wake_block"] = m.ap_wake_block;
     j["ap_wake_block_size"] = m.ap_wake_block_size;
-    j["mle_scratch"] = hex(slrt::byte_view(m.mle_scratch));
+    j["mle_scratch"] = hex_string(slrt::byte_view(m.mle_scratch));
     if (c.has_base) {
         const dlh::range image{c.base, heap.size()};
         j["slrt_in_image"] = image.contains(m.slrt) ? json(m.slrt - c.base) : json(nullptr);
@@ -214,13 +204,13 @@ inline json sinit_mle_json(const txt::sinit_mle_data& d, u32 at, const context& 
                         {"type", m.type},
                         {"type_name", txt::mdr_type_name(m.type)}});
     json j{{"version", d.version},
-           {"bios_acm_id", hex(slrt::byte_view(d.bios_acm_id))},
+           {"bios_acm_id", hex_string(slrt::byte_view(d.bios_acm_id))},
            {"edx_senter_flags", d.edx_senter_flags},
            {"mseg_valid", d.mseg_valid},
-           {"sinit_hash", hex(slrt::byte_view(d.sinit_hash))},
-           {"mle_hash", hex(slrt::byte_view(d.mle_hash))},
-           {"stm_hash", hex(slrt::byte_view(d.stm_hash))},
-           {"lcp_policy_hash", hex(slrt::byte_view(d.lcp_policy_hash))},
+           {"sinit_hash", hex_string(slrt::byte_view(d.sinit_hash))},
+           {"mle_hash", hex_string(slrt::byte_view(d.mle_hash))},
+           {"stm_hash", hex_string(slrt::byte_view(d.stm_hash))},
+           {"lcp_policy_hash", hex_string(slrt::byte_view(d.lcp_policy_hash))},
            {"lcp_policy_control", d.lcp_policy_control},
            {"rlp_wakeup_addr", d.rlp_wakeup_addr},
            {"reserved", d.reserved},
@@ -231,7 +221,7 @@ inline json sinit_mle_json(const txt::sinit_mle_data& d, u32 at, const context& 
            {"processor_scrtm_status", d.processor_scrtm_status},
            {"ext_data_elements", elements_json(d.ext_data_elements, at, c)},
            {"mdrs", std::move(mdrs)},
-           {"dmar", hex(d.dmar.bytes)}};
+           {"dmar", hex_string(d.dmar.bytes)}};
     if (c.has_base) {
         j["mdrs_phys"] = d.mdrs.empty() ? json(nullptr) : json(c.base + at + d.sinit_mdrs_table_offset);
         j["dmar_phys"] = d.dmar.size() == 0 ? json(nullptr) : json(c.base + at + d.sinit_vtd_dmar_table_offset);

@@ -44,12 +44,6 @@ namespace mle_detail {
 using json = nlohmann::ordered_json;
 namespace txt = dlh::txt;
 
-inline std::string mle_error_line(const slrt::error& e) {
-    char line[320];
-    slrt::format_error(e, line, sizeof line);
-    return line;
-}
-
 inline json mle_error_json(const slrt::error& e) {
     json j;
     j["rule"] = e.rule;
@@ -59,18 +53,8 @@ inline json mle_error_json(const slrt::error& e) {
     j["value"] = e.value;
     j["limit"] = e.limit;
     j["message"] = e.message;
-    j["text"] = mle_error_line(e);
+    j["text"] = slrt::tool::error_line(e);
     return j;
-}
-
-inline std::string mle_hex(const slrt::digest& d) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (slrt::u32 i = 0; i < d.size(); ++i) {
-        s += digits[d.bytes[i] >> 4];
-        s += digits[d.bytes[i] & 15];
-    }
-    return s;
 }
 
 inline std::string version_text(slrt::u32 v) { return fmt::format("{}.{}", v >> 16, v & 0xffffu); }
@@ -127,7 +111,7 @@ inline mle_report examine_mle(const std::string& display, slrt::byte_view file) 
         j["error"] = mle_error_json(loc.err());
         j["measurement"] = nullptr;
         r.error = loc.err();
-        r.text = fmt::format("{}: no valid MLE header found\n  {}\n", display, mle_error_line(loc.err()));
+        r.text = fmt::format("{}: no valid MLE header found\n  {}\n", display, slrt::tool::error_line(loc.err()));
         return r;
     }
     const txt::mle_location& l = *loc;
@@ -186,7 +170,7 @@ inline mle_report examine_mle(const std::string& display, slrt::byte_view file) 
             m["mle_end"] = l.header.mle_end;
             m["size"] = l.header.mle_end - l.header.mle_start;
         }
-        m[slrt::name(a)] = mle_hex(*d);
+        m[slrt::name(a)] = slrt::tool::hex_string(d->view());
     }
     j["measurement"] = m;
     if (!m.is_null()) {
@@ -196,7 +180,7 @@ inline mle_report examine_mle(const std::string& display, slrt::byte_view file) 
     } else {
         t += "MLE measurement: not available (no [MleStart, MleEnd) inside the MLE binary)\n";
     }
-    t += r.valid ? "MLE header: valid\n" : fmt::format("MLE header: INVALID\n  {}\n", mle_error_line(check.err()));
+    t += r.valid ? "MLE header: valid\n" : fmt::format("MLE header: INVALID\n  {}\n", slrt::tool::error_line(check.err()));
     return r;
 }
 
@@ -227,7 +211,7 @@ inline void add_mle_command(CLI::App& app, int& exit_code) {
             fmt::print("{}\n", r.j.dump(2));
         else
             fmt::print("{}", r.text);
-        if (!r.valid) slrt::tool::complain("mle: {}: {}", display, mle_detail::mle_error_line(r.error));
+        if (!r.valid) slrt::tool::complain("mle: {}: {}", display, slrt::tool::error_line(r.error));
         exit_code = r.valid ? slrt::tool::exit_ok : slrt::tool::exit_invalid;
     });
 }

@@ -33,11 +33,7 @@
 
 namespace txt_tool {
 
-inline std::string error_text(const slrt::error& e) {
-    char line[512];
-    slrt::format_error(e, line, sizeof line);
-    return line;
-}
+inline std::string error_text(const slrt::error& e) { return slrt::tool::error_line(e, 512); }
 
 // Fills `s` from the dump's text; false (after saying why) for anything malformed.
 inline bool load_register_dump(const std::string& display, const std::vector<slrt::u8>& bytes,

@@ -20,26 +20,14 @@
 #endif
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "../support/swtpm.hpp"
+#include "../support/vectors.hpp"
 #include "dlh/skinit/skinit.hpp"
 #include "policy/eventlog.hpp"
 #include "policy/replay.hpp"
@@ -51,238 +39,18 @@ namespace sk = dlh::skinit;
 
 namespace {
 
-namespace fs = std::filesystem;
-using bytes_t = std::vector<u8>;
+using namespace slrt_test;
 
-std::string find_program(const char* name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-        if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    return {};
-}
-
-std::string hex(const digest& d) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (u32 i = 0; i < d.size(); ++i) {
-        s += digits[d.bytes[i] >> 4];
-        s += digits[d.bytes[i] & 15];
-    }
-    return s;
-}
-
-bytes_t read_vector(const std::string& rel) {
-    std::ifstream in(std::string(SLRT_SOURCE_DIR) + "/spec/vectors/skinit/" + rel, std::ios::binary);
-    REQUIRE(in);
-    return bytes_t(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loopback sockets and one swtpm daemon, stopped by its pid.
-
-int connect_to(u16 port) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    timeval tv{10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-bool send_all(int fd, const u8* p, std::size_t n) {
-    for (; n;) {
-        const ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-        if (k <= 0) return false;
-        p += k;
-        n -= static_cast<std::size_t>(k);
-    }
-    return true;
-}
-
-bool recv_all(int fd, u8* p, std::size_t n) {
-    for (; n;) {
-        const ssize_t k = recv(fd, p, n, 0);
-        if (k <= 0) return false;
-        p += k;
-        n -= static_cast<std::size_t>(k);
-    }
-    return true;
-}
-
-bool bindable(u16 port) {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    const bool ok = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    close(s);
-    return ok;
-}
-
-// Two consecutive free ports: the TPM socket and the control channel.
-bool free_port_pair(u16& port) {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        const int s = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        const bool got = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-                         getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0;
-        close(s);
-        const u16 p = ntohs(a.sin_port);
-        if (got && p != 0 && p != 0xffff && bindable(p) && bindable(static_cast<u16>(p + 1))) {
-            port = p;
-            return true;
-        }
-    }
-    return false;
-}
-
-class swtpm {
-public:
-    explicit swtpm(const std::string& program) {
-        char tmpl[] = "/tmp/slrt-skinit-swtpm-XXXXXX";
-        if (!mkdtemp(tmpl)) return;
-        dir_ = tmpl;
-        fs::create_directory(dir_ + "/state");
-        if (!free_port_pair(port_)) return;
-        const std::string pidfile = dir_ + "/swtpm.pid";
-        const std::string cmd = program + " socket --tpm2 --tpmstate dir=" + dir_ + "/state --server type=tcp,port=" +
-                                std::to_string(port_) + ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" +
-                                std::to_string(port_ + 1) + ",bindaddr=127.0.0.1 --flags startup-clear --daemon" +
-                                " --pid file=" + pidfile + " --log file=" + dir_ + "/swtpm.log";
-        if (std::system(cmd.c_str()) != 0) return;
-        for (int i = 0; i < 100 && pid_ <= 0; ++i) {
-            std::ifstream in(pidfile);
-            if (!(in >> pid_)) pid_ = 0;
-            if (pid_ <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        for (int i = 0; i < 100 && tpm_ < 0; ++i) {
-            tpm_ = connect_to(port_);
-            if (tpm_ < 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    }
-    ~swtpm() {
-        if (tpm_ >= 0) close(tpm_);
-        if (pid_ > 0) {
-            kill(pid_, SIGTERM);
-            for (int i = 0; i < 100 && kill(pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            if (kill(pid_, 0) == 0) kill(pid_, SIGKILL);
-        }
-        std::error_code ec;
-        if (!dir_.empty()) fs::remove_all(dir_, ec);
-    }
-    swtpm(const swtpm&) = delete;
-    swtpm& operator=(const swtpm&) = delete;
-
-    bool running() const { return pid_ > 0 && tpm_ >= 0; }
-    const std::string& dir() const { return dir_; }
-
-    bytes_t command(byte_view cmd) {
-        bytes_t out;
-        u8 header[10];
-        if (!send_all(tpm_, cmd.data(), cmd.size()) || !recv_all(tpm_, header, sizeof header)) return out;
-        const u32 size = static_cast<u32>(load_be(byte_view(header), 2, 4));
-        out.assign(header, header + 10);
-        if (size > 10 && size < (1u << 20)) {
-            out.resize(size);
-            if (!recv_all(tpm_, out.data() + 10, size - 10)) out.clear();
-        }
-        return out;
-    }
-
-    // A control-channel command: big-endian code and payload in, big-endian u32 result out.
-    u32 control(u32 code, const bytes_t& payload) {
-        const int fd = connect_to(static_cast<u16>(port_ + 1));
-        REQUIRE(fd >= 0);
-        bytes_t msg(4);
-        store_be(mutable_byte_view(msg.data(), 4), 0, 4, code);
-        msg.insert(msg.end(), payload.begin(), payload.end());
-        u8 rc[4] = {0xff, 0xff, 0xff, 0xff};
-        const bool ok = send_all(fd, msg.data(), msg.size()) && recv_all(fd, rc, 4);
-        close(fd);
-        REQUIRE(ok);
-        return static_cast<u32>(load_be(byte_view(rc), 0, 4));
-    }
-
-private:
-    std::string dir_;
-    u16 port_ = 0;
-    int pid_ = 0;
-    int tpm_ = -1;
-};
-
-// swtpm control commands (skinit-arm-tcg.md D.1).
-constexpr u32 cmd_set_locality = 5, cmd_hash_start = 6, cmd_hash_data = 7, cmd_hash_end = 8;
-
-// What SKINIT does with the measured bytes: the locality-4 hash sequence, in chunks of 4 KiB.
-void skinit_hash_sequence(swtpm& t, byte_view data) {
-    REQUIRE(t.control(cmd_hash_start, {}) == 0);
-    for (std::size_t at = 0; at < data.size(); at += 4096) {
-        const std::size_t n = std::min<std::size_t>(4096, data.size() - at);
-        bytes_t payload(4);
-        store_be(mutable_byte_view(payload.data(), 4), 0, 4, n);
-        payload.insert(payload.end(), data.data() + at, data.data() + at + n);
-        REQUIRE(t.control(cmd_hash_data, payload) == 0);
-    }
-    REQUIRE(t.control(cmd_hash_end, {}) == 0);
-}
-
-pcr_bank_set read_pcrs(swtpm& t, const std::vector<hash_alg>& banks) {
-    pcr_bank_set out;
-    pcr_selection_list want;
-    for (hash_alg a : banks) {
-        REQUIRE(want.add(a, 0xffffffu));
-        REQUIRE(out.add(a, digest_size(a), pcr_start::drtm));
-        out.find(a)->valid = 0;
-    }
-    for (int round = 0; want.count != 0; ++round) {
-        REQUIRE(round < 64);
-        u8 cmd[256];
-        const result<u32> n = tpm2_encode_pcr_read(mutable_byte_view(cmd, sizeof cmd), want);
-        REQUIRE(n);
-        const bytes_t resp = t.command(byte_view(cmd, *n));
-        const result<tpm2_pcr_read_result> r = tpm2_decode_pcr_read(byte_view(resp.data(), resp.size()));
-        REQUIRE(r);
-        REQUIRE(r->digest_count > 0);
-        for (u32 i = 0; i < r->digest_count; ++i) {
-            pcr_bank* b = out.find(r->digests[i].alg);
-            REQUIRE(b != nullptr);
-            b->pcrs[r->pcr[i]] = r->digests[i];
-            b->valid |= 1u << r->pcr[i];
-        }
-        want = tpm2_selection_minus(want, r->selection);
-    }
-    return out;
-}
+const vector_dir skinit_vectors("skinit");
 
 // `slb-tool predict FILE --json --bank ...`: its pcr17 object, or empty JSON if it did not run.
 nlohmann::json slb_tool_predict(const std::string& tool, const std::string& file, const std::vector<hash_alg>& banks) {
     std::string cmd = tool + " predict " + file + " --json";
     for (hash_alg a : banks) cmd += std::string(" --bank ") + name(a);
-    std::string out;
-    if (FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r")) {
-        char chunk[4096];
-        std::size_t k;
-        while ((k = std::fread(chunk, 1, sizeof chunk, p)) > 0) out.append(chunk, k);
-        const int rc = pclose(p);
-        INFO(cmd << " -> " << out);
-        REQUIRE(rc == 0);
-    }
+    int rc = 0;
+    const std::string out = command_output(cmd + " 2>/dev/null", rc);
+    INFO(cmd << " -> " << out);
+    REQUIRE(rc == 0);
     return nlohmann::json::parse(out);
 }
 
@@ -291,7 +59,7 @@ std::string g_swtpm;
 }  // namespace
 
 TEST_CASE("tpm: PCR 17 after SKINIT and after SKL equals the library's prediction", "[tpm][skinit]") {
-    swtpm tpm(g_swtpm);
+    swtpm tpm(g_swtpm, "skinit-swtpm");
     INFO("swtpm state in " << tpm.dir());
     REQUIRE(tpm.running());
 
@@ -311,18 +79,17 @@ TEST_CASE("tpm: PCR 17 after SKINIT and after SKL equals the library's predictio
     REQUIRE(!computable.empty());
 
     // The golden SLB and the DLME it names.
-    const std::string slb_file = std::string(SLRT_SOURCE_DIR) + "/spec/vectors/skinit/valid/placed-gen2.bin";
-    const bytes_t slb = read_vector("valid/placed-gen2.bin");
-    const bytes_t dlme = read_vector("valid/dlme.bin");
-    std::ifstream doc_in(std::string(SLRT_SOURCE_DIR) + "/spec/vectors/skinit/valid/placed-gen2.json");
-    const nlohmann::json doc = nlohmann::json::parse(doc_in);
+    const std::string slb_file = skinit_vectors.path("valid/placed-gen2.bin");
+    const bytes_t slb = skinit_vectors.bytes("valid/placed-gen2.bin");
+    const bytes_t dlme = skinit_vectors.bytes("valid/dlme.bin");
+    const nlohmann::json doc = skinit_vectors.json("valid/placed-gen2.json");
     const auto s = sk::parse_skl(byte_view(slb.data(), slb.size()));
     REQUIRE(s);
     const auto measured = sk::parse_slb(byte_view(slb.data(), slb.size()));
     REQUIRE(measured);
 
     // 2. SKINIT.
-    skinit_hash_sequence(tpm, measured->measured);
+    drtm_hash_sequence(tpm, measured->measured);
     const pcr_bank_set after_skinit = read_pcrs(tpm, banks);
 
     // 3. PCR 17 per bank: the library, slb-tool, the golden vector.
@@ -356,7 +123,7 @@ TEST_CASE("tpm: PCR 17 after SKINIT and after SKL equals the library's predictio
     log_writer log(mutable_byte_view(log_buffer.data(), log_buffer.size()));
     const bool logging = !skl_banks.empty();
     if (logging) REQUIRE(log.init_tcg(skl_banks.data(), static_cast<u32>(skl_banks.size())));
-    REQUIRE(tpm.control(cmd_set_locality, {2}) == 0);
+    set_locality(tpm, 2);
     u32 extends = 0;
     const sk::amd_launch_options options{sk::tpm_family::tpm20, false, {}};
     REQUIRE(sk::for_each_amd_measurement(
@@ -407,11 +174,4 @@ TEST_CASE("tpm: PCR 17 after SKINIT and after SKL equals the library's predictio
                 bank_count, compared, tool_values.is_null() ? "" : " and slb-tool predict", extends);
 }
 
-int main(int argc, char** argv) {
-    g_swtpm = find_program("swtpm");
-    if (g_swtpm.empty()) {
-        std::printf("SKIP: swtpm is not installed (Debian: apt-get install swtpm swtpm-tools)\n");
-        return 77;
-    }
-    return Catch::Session().run(argc, argv);
-}
+int main(int argc, char** argv) { return run_with_swtpm(argc, argv, g_swtpm); }

@@ -23,27 +23,12 @@
 #endif
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "../support/swtpm.hpp"
 #include "../support/tpm2_eventlog_yaml.hpp"
 #include "policy/eventlog.hpp"
 #include "policy/measure.hpp"
@@ -55,243 +40,8 @@ using namespace slrt;
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace slrt_test;
 using bytes_t = std::vector<u8>;
-
-std::string find_program(const char* name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "/usr/bin:/bin");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-        if (access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    return {};
-}
-
-std::string hex(const u8* p, std::size_t n) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i) {
-        s += digits[p[i] >> 4];
-        s += digits[p[i] & 15];
-    }
-    return s;
-}
-std::string hex(const digest& d) { return hex(d.bytes, d.size()); }
-
-// ---------------------------------------------------------------------------------------------
-// Sockets
-
-int connect_to(u16 port) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    timeval tv{10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-bool send_all(int fd, const u8* p, std::size_t n) {
-    while (n) {
-        const ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-        if (k <= 0) return false;
-        p += k;
-        n -= static_cast<std::size_t>(k);
-    }
-    return true;
-}
-
-bool recv_all(int fd, u8* p, std::size_t n) {
-    while (n) {
-        const ssize_t k = recv(fd, p, n, 0);
-        if (k <= 0) return false;
-        p += k;
-        n -= static_cast<std::size_t>(k);
-    }
-    return true;
-}
-
-// Two consecutive free loopback ports (TPM and control channel).
-bool free_port_pair(u16& port) {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        const int a = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        socklen_t len = sizeof addr;
-        if (bind(a, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            getsockname(a, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-            close(a);
-            continue;
-        }
-        const u16 p = ntohs(addr.sin_port);
-        if (p == 0xffff) {
-            close(a);
-            continue;
-        }
-        const int b = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in next = addr;
-        next.sin_port = htons(static_cast<u16>(p + 1));
-        const bool ok = bind(b, reinterpret_cast<sockaddr*>(&next), sizeof next) == 0;
-        close(a);
-        close(b);
-        if (ok) {
-            port = p;
-            return true;
-        }
-    }
-    return false;
-}
-
-// ---------------------------------------------------------------------------------------------
-// swtpm: one daemon per test run, stopped by its pid.
-
-class swtpm {
-public:
-    swtpm(const std::string& program) {
-        char tmpl[] = "/tmp/slrt-swtpm-XXXXXX";
-        if (!mkdtemp(tmpl)) return;
-        dir_ = tmpl;
-        fs::create_directory(dir_ + "/state");
-        if (!free_port_pair(port_)) return;
-        const std::string pidfile = dir_ + "/swtpm.pid";
-        const std::string cmd = program + " socket --tpm2 --tpmstate dir=" + dir_ + "/state" +
-                                " --server type=tcp,port=" + std::to_string(port_) + ",bindaddr=127.0.0.1" +
-                                " --ctrl type=tcp,port=" + std::to_string(port_ + 1) + ",bindaddr=127.0.0.1" +
-                                " --flags startup-clear --daemon --pid file=" + pidfile + " --log file=" + dir_ +
-                                "/swtpm.log";
-        if (std::system(cmd.c_str()) != 0) return;
-        for (int i = 0; i < 100 && pid_ <= 0; ++i) {
-            std::ifstream in(pidfile);
-            if (!(in >> pid_)) pid_ = 0;
-            if (pid_ <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        for (int i = 0; i < 100 && tpm_ < 0; ++i) {
-            tpm_ = connect_to(port_);
-            if (tpm_ < 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    }
-    ~swtpm() {
-        if (tpm_ >= 0) close(tpm_);
-        if (pid_ > 0) {
-            kill(pid_, SIGTERM);
-            for (int i = 0; i < 100 && kill(pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            if (kill(pid_, 0) == 0) kill(pid_, SIGKILL);
-        }
-        if (!dir_.empty()) {
-            std::error_code ec;
-            fs::remove_all(dir_, ec);
-        }
-    }
-    swtpm(const swtpm&) = delete;
-    swtpm& operator=(const swtpm&) = delete;
-
-    bool running() const { return pid_ > 0 && tpm_ >= 0; }
-    const std::string& dir() const { return dir_; }
-    u16 port() const { return port_; }
-
-    // One TPM command on the server socket: raw command bytes in, raw response bytes out.
-    bytes_t command(byte_view cmd) {
-        bytes_t out;
-        if (!send_all(tpm_, cmd.data(), cmd.size())) return out;
-        u8 header[10];
-        if (!recv_all(tpm_, header, sizeof header)) return out;
-        const u32 size = static_cast<u32>(load_be(byte_view(header), 2, 4));
-        out.assign(header, header + 10);
-        if (size > 10 && size < (1u << 20)) {
-            out.resize(size);
-            if (!recv_all(tpm_, out.data() + 10, size - 10)) out.clear();
-        }
-        return out;
-    }
-
-    // One control-channel command (big-endian code + payload), its u32 result (0 = success).
-    bool control(u32 code, const bytes_t& payload, u32& result) {
-        const int fd = connect_to(static_cast<u16>(port_ + 1));
-        if (fd < 0) return false;
-        bytes_t msg(4);
-        store_be(mutable_byte_view(msg.data(), 4), 0, 4, code);
-        msg.insert(msg.end(), payload.begin(), payload.end());
-        u8 rc[4];
-        const bool ok = send_all(fd, msg.data(), msg.size()) && recv_all(fd, rc, 4);
-        close(fd);
-        if (ok) result = static_cast<u32>(load_be(byte_view(rc), 0, 4));
-        return ok;
-    }
-
-private:
-    std::string dir_;
-    u16 port_ = 0;
-    int pid_ = 0;
-    int tpm_ = -1;
-};
-
-// Control channel command codes (skinit-arm-tcg.md §D.1; swtpm tpm_ioctl.h).
-constexpr u32 cmd_set_locality = 5, cmd_hash_start = 6, cmd_hash_data = 7, cmd_hash_end = 8;
-
-void set_locality(swtpm& t, u8 locality) {
-    u32 rc = 1;
-    REQUIRE(t.control(cmd_set_locality, {locality}, rc));
-    REQUIRE(rc == 0);
-}
-
-// _TPM_Hash_Start / _TPM_Hash_Data / _TPM_Hash_End, as a DRTM launch does at locality 4.
-void drtm_hash_sequence(swtpm& t, const bytes_t& data) {
-    u32 rc = 1;
-    REQUIRE(t.control(cmd_hash_start, {}, rc));
-    REQUIRE(rc == 0);
-    for (std::size_t at = 0; at < data.size(); at += 4096) {
-        const std::size_t n = std::min<std::size_t>(4096, data.size() - at);
-        bytes_t payload(4);
-        store_be(mutable_byte_view(payload.data(), 4), 0, 4, n);
-        payload.insert(payload.end(), data.begin() + static_cast<long>(at), data.begin() + static_cast<long>(at + n));
-        REQUIRE(t.control(cmd_hash_data, payload, rc));
-        REQUIRE(rc == 0);
-    }
-    REQUIRE(t.control(cmd_hash_end, {}, rc));
-    REQUIRE(rc == 0);
-}
-
-// All 24 PCRs of `banks`, read with as many TPM2_PCR_Read calls as the TPM needs.
-pcr_bank_set read_pcrs(swtpm& t, const std::vector<hash_alg>& banks) {
-    pcr_bank_set out;
-    pcr_selection_list want;
-    for (hash_alg a : banks) {
-        REQUIRE(want.add(a, 0xffffffu));
-        REQUIRE(out.add(a, digest_size(a), pcr_start::drtm));
-        out.find(a)->valid = 0;
-    }
-    for (int round = 0; want.count != 0; ++round) {
-        REQUIRE(round < 64);
-        u8 cmd[256];
-        const result<u32> n = tpm2_encode_pcr_read(mutable_byte_view(cmd, sizeof cmd), want);
-        REQUIRE(n);
-        const bytes_t resp = t.command(byte_view(cmd, *n));
-        const result<tpm2_pcr_read_result> r = tpm2_decode_pcr_read(byte_view(resp.data(), resp.size()));
-        INFO("PCR_Read: " << (r ? "" : r.err().rule));
-        REQUIRE(r);
-        REQUIRE(r->digest_count > 0);
-        for (u32 i = 0; i < r->digest_count; ++i) {
-            pcr_bank* b = out.find(r->digests[i].alg);
-            REQUIRE(b != nullptr);
-            b->pcrs[r->pcr[i]] = r->digests[i];
-            b->valid |= 1u << r->pcr[i];
-        }
-        want = tpm2_selection_minus(want, r->selection);
-    }
-    return out;
-}
-
 using slrt::test::tpm2_eventlog_pcrs;
 
 std::string g_swtpm;
@@ -338,7 +88,7 @@ TEST_CASE("tpm: replay of the library's log equals the PCRs swtpm computed", "[t
     // The dynamic launch: locality-4 hash sequence over the "secure loader" bytes.
     bytes_t loader(10000);
     for (std::size_t i = 0; i < loader.size(); ++i) loader[i] = static_cast<u8>(i * 7 + 3);
-    drtm_hash_sequence(tpm, loader);
+    drtm_hash_sequence(tpm, byte_view(loader.data(), loader.size()));
 
     bytes_t log_buffer(64 * 1024);
     log_writer log(mutable_byte_view(log_buffer.data(), log_buffer.size()));
@@ -455,13 +205,8 @@ TEST_CASE("tpm: replay of the library's log equals the PCRs swtpm computed", "[t
             std::ofstream out(path, std::ios::binary);
             out.write(reinterpret_cast<const char*>(log_buffer.data()), static_cast<std::streamsize>(log.size()));
         }
-        std::string yaml;
-        if (FILE* p = popen((tool + " " + path + " 2>&1").c_str(), "r")) {
-            char chunk[4096];
-            std::size_t k;
-            while ((k = std::fread(chunk, 1, sizeof chunk, p)) > 0) yaml.append(chunk, k);
-            pclose(p);
-        }
+        int rc = 0;
+        const std::string yaml = command_output(tool + " " + path + " 2>&1", rc);
         INFO(yaml);
         const auto theirs = tpm2_eventlog_pcrs(yaml);
         CHECK(theirs.size() == bank_count);
@@ -483,11 +228,4 @@ TEST_CASE("tpm: replay of the library's log equals the PCRs swtpm computed", "[t
                 skipped_banks ? ", some banks not computable" : "", cross_checked);
 }
 
-int main(int argc, char** argv) {
-    g_swtpm = find_program("swtpm");
-    if (g_swtpm.empty()) {
-        std::printf("SKIP: swtpm is not installed (Debian: apt-get install swtpm swtpm-tools); the TPM test did not run\n");
-        return 77;
-    }
-    return Catch::Session().run(argc, argv);
-}
+int main(int argc, char** argv) { return run_with_swtpm(argc, argv, g_swtpm, "; the TPM test did not run"); }
