@@ -207,7 +207,7 @@ TEST_CASE("GETSEC leaves and register descriptions") {
     CHECK(check_getsec_capabilities(0x1, 0x3));  // bits 0 and 1 are not leaves to require
 }
 
-TEST_CASE("GETSEC[PARAMETERS]: sequences, defaults, bounds") {
+TEST_CASE("GETSEC PARAMETERS: sequences, defaults, bounds") {
     // Unknown types end the walk (tboot, GRUB).
     const getsec_parameter_triple unknown[] = {{0x00010002, 0, 0}, {0x00000007, 0, 0}, {0x00000002, 0, 0}};
     const result<getsec_parameters> u = decode_getsec_parameters(unknown, 3);
