@@ -130,7 +130,7 @@ struct fake_localities {
         return result;
     }
 };
-static_assert(txt::locality_control<fake_localities> && skinit::locality_control<fake_localities>);
+static_assert(dlh::locality_control<fake_localities> && dlh::locality_control<fake_localities>);
 
 std::string str(const char* s) { return s ? s : ""; }
 
@@ -305,13 +305,13 @@ void expect_txt_failure(txt_machine& m, txt::txt_step step, const char* rule, er
     REQUIRE_FALSE(s);
     CHECK(str(s.err().rule) == rule);
     CHECK(s.err().code == code);
-    const txt::step_record& rec = r.step(step);
-    CHECK(rec.outcome == txt::step_outcome::fail);
+    const dlh::step_record& rec = r.step(step);
+    CHECK(rec.outcome == dlh::step_outcome::fail);
     CHECK(str(rec.rule) == rule);
     CHECK(str(rec.cause_rule) == cause);
     CHECK(r.first_failure().code == code);
     for (u32 i = static_cast<u32>(step) + 1; i < txt::txt_step_count; ++i)
-        CHECK(r.steps[i].outcome == txt::step_outcome::not_run);
+        CHECK(r.steps[i].outcome == dlh::step_outcome::not_run);
     CHECK(m.p.senter_calls == 0);
     char line[400]{};
     slrt::format_error(s.err(), line, sizeof line);
@@ -333,9 +333,9 @@ TEST_CASE("TXT preamble: dry run of a good machine", "[dlh][preamble][txt]") {
     REQUIRE(r.ok());
     for (u32 i = 0; i + 1 < txt::txt_step_count; ++i) {
         INFO(txt::txt_steps[i].name);
-        CHECK(r.steps[i].outcome == txt::step_outcome::pass);
+        CHECK(r.steps[i].outcome == dlh::step_outcome::pass);
     }
-    CHECK(r.step(txt::txt_step::senter).outcome == txt::step_outcome::skipped);
+    CHECK(r.step(txt::txt_step::senter).outcome == dlh::step_outcome::skipped);
     CHECK(r.dry_run);
     CHECK_FALSE(r.launched);
 
@@ -457,7 +457,7 @@ TEST_CASE("TXT preamble: a real launch executes GETSEC SENTER with the MTRRs for
     CHECK(m.p.senter_calls == 1);
     CHECK(m.p.senter_ebx == k_sinit);
     CHECK(m.p.senter_ecx == k_module);
-    CHECK(r.step(txt::txt_step::senter).outcome == txt::step_outcome::pass);
+    CHECK(r.step(txt::txt_step::senter).outcome == dlh::step_outcome::pass);
     CHECK_FALSE(r.restored);
     CHECK(m.p.msrs[txt::mtrr_msr::def_type] == txt::mtrr_acm_def_type);
     CHECK(m.p.msrs[txt::mtrr_msr::physbase(0)] == (k_sinit | 6));
@@ -499,7 +499,7 @@ TEST_CASE("TXT preamble: steps are individually callable", "[dlh][preamble][txt]
     REQUIRE_FALSE(s);
     CHECK(str(s.err().rule) == "DLH-T30");
     CHECK(s.err().code == errc::bad_argument);
-    CHECK(pre.report().step(txt::txt_step::heap).outcome == txt::step_outcome::fail);
+    CHECK(pre.report().step(txt::txt_step::heap).outcome == dlh::step_outcome::fail);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -848,11 +848,11 @@ void expect_skinit_failure(skinit_machine& m, skinit::preamble_step step, const 
     REQUIRE_FALSE(s);
     CHECK(str(s.err().rule) == rule);
     CHECK(s.err().code == code);
-    const skinit::step_record& rec = r.step(step);
-    CHECK(rec.outcome == skinit::step_outcome::fail);
+    const dlh::step_record& rec = r.step(step);
+    CHECK(rec.outcome == dlh::step_outcome::fail);
     CHECK(str(rec.cause_rule) == cause);
     for (u32 i = static_cast<u32>(step) + 1; i < skinit::preamble_step_count; ++i)
-        CHECK(r.steps[i].outcome == skinit::step_outcome::not_run);
+        CHECK(r.steps[i].outcome == dlh::step_outcome::not_run);
     CHECK(m.p.skinit_calls == 0);
 }
 
@@ -864,13 +864,13 @@ TEST_CASE("SKINIT preamble: dry run of a good machine", "[dlh][preamble][skinit]
     const status s = m.run(r);
     INFO(str(s.err().rule) << " " << str(s.err().field) << " " << str(s.err().message));
     REQUIRE(s);
-    CHECK(r.step(skinit::preamble_step::cpu).outcome == skinit::step_outcome::pass);
-    CHECK(r.step(skinit::preamble_step::slb).outcome == skinit::step_outcome::pass);
-    CHECK(r.step(skinit::preamble_step::slrt).outcome == skinit::step_outcome::pass);
-    CHECK(r.step(skinit::preamble_step::dma).outcome == skinit::step_outcome::skipped);
-    CHECK(r.step(skinit::preamble_step::localities).outcome == skinit::step_outcome::pass);
-    CHECK(r.step(skinit::preamble_step::aps).outcome == skinit::step_outcome::pass);
-    CHECK(r.step(skinit::preamble_step::skinit).outcome == skinit::step_outcome::skipped);
+    CHECK(r.step(skinit::preamble_step::cpu).outcome == dlh::step_outcome::pass);
+    CHECK(r.step(skinit::preamble_step::slb).outcome == dlh::step_outcome::pass);
+    CHECK(r.step(skinit::preamble_step::slrt).outcome == dlh::step_outcome::pass);
+    CHECK(r.step(skinit::preamble_step::dma).outcome == dlh::step_outcome::skipped);
+    CHECK(r.step(skinit::preamble_step::localities).outcome == dlh::step_outcome::pass);
+    CHECK(r.step(skinit::preamble_step::aps).outcome == dlh::step_outcome::pass);
+    CHECK(r.step(skinit::preamble_step::skinit).outcome == dlh::step_outcome::skipped);
     CHECK(r.eax == k_slb);
     CHECK(m.p.skinit_calls == 0);
     CHECK(r.skl.header.generation == skinit::skl_generation::gen2);

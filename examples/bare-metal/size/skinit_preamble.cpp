@@ -3,6 +3,6 @@
 #include "dlh/x86/platform.hpp"
 extern "C" int probe_skinit_preamble(const dlh::skinit::launch_options* o, dlh::skinit::skinit_preamble_report* out) {
     dlh::x86::platform p;
-    dlh::skinit::no_tpm_localities l;
+    dlh::no_tpm_localities l;
     return dlh::skinit::run_skinit_preamble(p, l, *o, *out) ? 0 : 1;
 }

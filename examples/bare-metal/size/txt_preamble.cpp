@@ -3,6 +3,6 @@
 #include "dlh/x86/platform.hpp"
 extern "C" int probe_txt_preamble(const dlh::txt::launch_options* o, dlh::txt::txt_preamble_report* out) {
     dlh::x86::platform p;
-    dlh::txt::no_tpm_localities l;
+    dlh::no_tpm_localities l;
     return dlh::txt::run_txt_preamble(p, l, *o, *out) ? 0 : 1;
 }

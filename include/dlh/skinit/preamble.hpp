@@ -25,6 +25,7 @@
 
 #include "dlh/base.hpp"
 #include "dlh/platform.hpp"
+#include "dlh/preamble.hpp"
 #include "dlh/range.hpp"
 #include "dlh/skinit/cpu.hpp"
 #include "dlh/skinit/place.hpp"
@@ -33,16 +34,6 @@
 #include "slrt/table.hpp"
 
 namespace dlh::skinit {
-
-// What the preamble needs from the loader's TPM driver (the same shape as dlh::txt's).
-template <class L>
-concept locality_control = requires(L& l) {
-    { l.close_all() } -> std::same_as<status>;
-};
-
-struct no_tpm_localities {
-    constexpr status close_all() { return success; }
-};
 
 // DMA protection beyond the SLB. SKINIT itself protects the 64 KiB SLB (SL_DEV) from the launch
 // on; the DLME, the SLRT's other buffers and the IOMMU's own tables need the DEV (older
@@ -71,18 +62,6 @@ struct launch_options {
 enum class preamble_step : u8 { cpu, slb, slrt, dma, localities, aps, skinit };
 inline constexpr u32 preamble_step_count = 7;
 
-enum class step_outcome : u8 { not_run, pass, fail, skipped };
-
-constexpr const char* name(step_outcome o) {
-    switch (o) {
-        case step_outcome::not_run: return "not_run";
-        case step_outcome::pass: return "pass";
-        case step_outcome::fail: return "fail";
-        case step_outcome::skipped: return "skipped";
-    }
-    return "unknown";
-}
-
 struct preamble_step_info {
     const char* name;
     const char* rules;
@@ -94,20 +73,6 @@ inline constexpr preamble_step_info preamble_steps[preamble_step_count] = {
 };
 
 constexpr const char* name(preamble_step s) { return preamble_steps[static_cast<u32>(s)].name; }
-
-struct named_value {
-    const char* name = "";
-    u64 value = 0;
-};
-
-struct step_record {
-    step_outcome outcome = step_outcome::not_run;
-    const char* rule = "";
-    const char* cause_rule = "";  // the rule of the check underneath (SKINIT-10, SKL-32, ...)
-    const char* note = "";
-    error failure{};              // rule = the DLH rule; the rest from the check underneath
-    named_value key[3]{};
-};
 
 struct skinit_preamble_report {
     step_record steps[preamble_step_count]{};

@@ -33,6 +33,7 @@
 
 #include "dlh/base.hpp"
 #include "dlh/platform.hpp"
+#include "dlh/preamble.hpp"
 #include "dlh/range.hpp"
 #include "dlh/txt/acm.hpp"
 #include "dlh/txt/acm_match.hpp"
@@ -50,19 +51,6 @@
 namespace dlh::txt {
 
 // ---------------------------------------------------------------------------------------------
-// What the preamble needs from the loader's TPM driver: close every locality (TIS/CRB, SDG
-// 2.2.5.3: no locality may be active at SENTER). dlh::tpm drivers satisfy it; a loader whose
-// TPM is handled elsewhere passes no_tpm_localities.
-
-template <class L>
-concept locality_control = requires(L& l) {
-    { l.close_all() } -> std::same_as<status>;
-};
-
-struct no_tpm_localities {
-    constexpr status close_all() { return success; }
-};
-
 // Programs the VT-d PMRs before the launch where the platform needs it (SINIT programs them
 // itself from OsSinitData; a launcher that runs with DMA remapping on must disable it and may
 // program the PMRs first, SDG 2.2.4.2). Chipset-specific, so the loader supplies it.
@@ -130,18 +118,6 @@ enum class txt_step : u8 {
 };
 inline constexpr u32 txt_step_count = 15;
 
-enum class step_outcome : u8 { not_run, pass, fail, skipped };
-
-constexpr const char* name(step_outcome o) {
-    switch (o) {
-        case step_outcome::not_run: return "not_run";
-        case step_outcome::pass: return "pass";
-        case step_outcome::fail: return "fail";
-        case step_outcome::skipped: return "skipped";
-    }
-    return "unknown";
-}
-
 struct txt_step_info {
     const char* name;
     const char* rules;  // the DLH-T rules the step can fail with
@@ -156,20 +132,6 @@ inline constexpr txt_step_info txt_steps[txt_step_count] = {
 };
 
 constexpr const char* name(txt_step s) { return txt_steps[static_cast<u32>(s)].name; }
-
-struct named_value {
-    const char* name = "";
-    u64 value = 0;
-};
-
-struct step_record {
-    step_outcome outcome = step_outcome::not_run;
-    const char* rule = "";        // the failing DLH rule, or the step's rule range
-    const char* cause_rule = "";  // the rule of the check underneath (TXT-G5, SLRT-E3, ...)
-    const char* note = "";
-    error failure{};              // rule = the DLH rule; the rest from the check underneath
-    named_value key[3]{};
-};
 
 struct txt_preamble_report {
     step_record steps[txt_step_count]{};
