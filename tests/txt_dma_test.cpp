@@ -44,7 +44,7 @@ constexpr bool only(const slrt::findings& f, const char* rule) {
 // ---------------------------------------------------------------------------------------------
 // Compile-time tests
 
-// The brief's example: RAM 0-2 GiB and 4-8 GiB.
+// A common server map: RAM 0-2 GiB and 4-8 GiB.
 constexpr range two_plus_four[] = {{0, 2 * gib}, {4 * gib, 4 * gib}};
 constexpr auto linux_example = plan_pmrs(two_plus_four, {}, pmr_policy::linux_compatible);
 static_assert(linux_example.ok());
@@ -120,7 +120,7 @@ static_assert(only(check_dpr(healthy_dpr & ~u64{1}, range{0x77F00000, 0xE0000}, 
 // ---------------------------------------------------------------------------------------------
 
 TEST_CASE("linux plan: lo from 0, hi from exactly 4 GiB, ends rounded as chosen", "[txt][dma]") {
-    SECTION("the brief's example") {
+    SECTION("RAM 0-2 GiB and 4-8 GiB") {
         const auto p = plan_pmrs(two_plus_four, {}, pmr_policy::linux_compatible);
         REQUIRE(p);
         CHECK(p->lo == range{0, 2 * gib});
