@@ -48,4 +48,61 @@ struct step_record {
     named_value key[3]{};
 };
 
+// A step's name and the DLH rules it can fail with ("smx", "DLH-T1..T3").
+struct step_info {
+    const char* name;
+    const char* rules;
+};
+
+// The records of a preamble run, one per step of the preamble's `Step` enum (0..N-1); each
+// preamble's report derives from it and adds what the launch would see.
+template <class Step, u32 N>
+struct step_log {
+    step_record steps[N]{};
+
+    constexpr const step_record& step(Step s) const { return steps[static_cast<u32>(s)]; }
+    // The first failing step's error (errc::ok when none failed).
+    constexpr error first_failure() const {
+        for (const step_record& r : steps)
+            if (r.outcome == step_outcome::fail) return r.failure;
+        return error{};
+    }
+    constexpr bool ok() const { return first_failure().code == errc::ok; }
+
+    // Marks `s` failed by `cause` (a check's error), which is reported under the DLH `rule`;
+    // returns that error.
+    constexpr error fail(Step s, const error& cause, const char* rule) {
+        step_record& rec = reset(s);
+        rec.outcome = step_outcome::fail;
+        rec.rule = rule;
+        rec.cause_rule = cause.rule;
+        rec.failure = cause;
+        rec.failure.rule = rule;
+        return rec.failure;
+    }
+    // Marks `s` passed or skipped, with up to three values worth reporting.
+    constexpr step_record& record(Step s, step_outcome outcome, const char* rules, const char* k0 = "", u64 v0 = 0,
+                                  const char* k1 = "", u64 v1 = 0, const char* k2 = "", u64 v2 = 0) {
+        step_record& rec = reset(s);
+        rec.outcome = outcome;
+        rec.rule = rules;
+        rec.key[0] = {k0, v0};
+        rec.key[1] = {k1, v1};
+        rec.key[2] = {k2, v2};
+        return rec;
+    }
+
+private:
+    // Field by field: assigning a fresh step_record here makes GCC 12 fail internally
+    // (gimplify) when the preamble is instantiated.
+    constexpr step_record& reset(Step s) {
+        step_record& rec = steps[static_cast<u32>(s)];
+        rec.outcome = step_outcome::not_run;
+        rec.rule = rec.cause_rule = rec.note = "";
+        rec.failure = error{};
+        for (named_value& k : rec.key) k = named_value{};
+        return rec;
+    }
+};
+
 }  // namespace dlh

@@ -62,20 +62,14 @@ struct launch_options {
 enum class preamble_step : u8 { cpu, slb, slrt, dma, localities, aps, skinit };
 inline constexpr u32 preamble_step_count = 7;
 
-struct preamble_step_info {
-    const char* name;
-    const char* rules;
-};
-
-inline constexpr preamble_step_info preamble_steps[preamble_step_count] = {
+inline constexpr step_info preamble_steps[preamble_step_count] = {
     {"cpu", "DLH-S1..S5"}, {"slb", "DLH-S6..S7"}, {"slrt", "DLH-S8..S9"}, {"dma", "DLH-S10"},
     {"localities", "DLH-S11"}, {"aps", "DLH-S12"}, {"skinit", "DLH-S13"},
 };
 
 constexpr const char* name(preamble_step s) { return preamble_steps[static_cast<u32>(s)].name; }
 
-struct skinit_preamble_report {
-    step_record steps[preamble_step_count]{};
+struct skinit_preamble_report : step_log<preamble_step, preamble_step_count> {
     bool dry_run = false;
     bool launched = false;  // SKINIT returned success (simulators only)
     bool interrupts_were_enabled = false;
@@ -87,13 +81,6 @@ struct skinit_preamble_report {
     bool dma_hook_ran = false;
     u32 eax = 0;           // SKINIT operand: the SLB base
 
-    constexpr const step_record& step(preamble_step s) const { return steps[static_cast<u32>(s)]; }
-    constexpr error first_failure() const {
-        for (const step_record& r : steps)
-            if (r.outcome == step_outcome::fail) return r.failure;
-        return error{};
-    }
-    constexpr bool ok() const { return first_failure().code == errc::ok; }
 };
 
 template <dlh::platform P, locality_control L = no_tpm_localities>
@@ -310,39 +297,15 @@ private:
         return success;
     }
 
-    constexpr status fail(preamble_step st, const error& cause, const char* rule) {
-        step_record& rec = r_.steps[static_cast<u32>(st)];
-        clear(rec);
-        rec.outcome = step_outcome::fail;
-        rec.rule = rule;
-        rec.cause_rule = cause.rule;
-        rec.failure = cause;
-        rec.failure.rule = rule;
-        return rec.failure;
-    }
-
+    constexpr status fail(preamble_step st, const error& cause, const char* rule) { return r_.fail(st, cause, rule); }
     constexpr step_record& record(preamble_step st, step_outcome outcome, const char* k0 = "", u64 v0 = 0,
                                   const char* k1 = "", u64 v1 = 0, const char* k2 = "", u64 v2 = 0) {
-        step_record& rec = r_.steps[static_cast<u32>(st)];
-        clear(rec);
-        rec.outcome = outcome;
-        rec.rule = preamble_steps[static_cast<u32>(st)].rules;
-        rec.key[0] = {k0, v0};
-        rec.key[1] = {k1, v1};
-        rec.key[2] = {k2, v2};
-        return rec;
+        return r_.record(st, outcome, preamble_steps[static_cast<u32>(st)].rules, k0, v0, k1, v1, k2, v2);
     }
     constexpr status pass(preamble_step st, const char* k0 = "", u64 v0 = 0, const char* k1 = "", u64 v1 = 0,
                           const char* k2 = "", u64 v2 = 0) {
         (void)record(st, step_outcome::pass, k0, v0, k1, v1, k2, v2);
         return success;
-    }
-
-    static constexpr void clear(step_record& rec) {
-        rec.note = "";
-        rec.cause_rule = "";
-        rec.failure = error{};
-        for (named_value& k : rec.key) k = named_value{};
     }
 
     P& p_;

@@ -118,12 +118,7 @@ enum class txt_step : u8 {
 };
 inline constexpr u32 txt_step_count = 15;
 
-struct txt_step_info {
-    const char* name;
-    const char* rules;  // the DLH-T rules the step can fail with
-};
-
-inline constexpr txt_step_info txt_steps[txt_step_count] = {
+inline constexpr step_info txt_steps[txt_step_count] = {
     {"smx", "DLH-T1..T3"},         {"getsec", "DLH-T4..T5"},    {"registers", "DLH-T6..T9"},
     {"slrt", "DLH-T10..T11"},      {"mle", "DLH-T12"},          {"sinit", "DLH-T13..T14"},
     {"page_tables", "DLH-T15"},    {"pmrs", "DLH-T16..T17"},    {"heap", "DLH-T18..T20"},
@@ -133,8 +128,7 @@ inline constexpr txt_step_info txt_steps[txt_step_count] = {
 
 constexpr const char* name(txt_step s) { return txt_steps[static_cast<u32>(s)].name; }
 
-struct txt_preamble_report {
-    step_record steps[txt_step_count]{};
+struct txt_preamble_report : step_log<txt_step, txt_step_count> {
     bool dry_run = false;
     bool launched = false;  // GETSEC[SENTER] returned success (simulators only)
     bool restored = false;  // MTRRs, MISC_ENABLE and interrupts put back after a dry run or failure
@@ -182,14 +176,6 @@ struct txt_preamble_report {
     u64 cr0 = 0, cr4 = 0, apic_base = 0, mcg_status = 0;
     getsec_registers senter{};
 
-    constexpr const step_record& step(txt_step s) const { return steps[static_cast<u32>(s)]; }
-    // The first failing step's error (errc::ok when none failed).
-    constexpr error first_failure() const {
-        for (const step_record& r : steps)
-            if (r.outcome == step_outcome::fail) return r.failure;
-        return error{};
-    }
-    constexpr bool ok() const { return first_failure().code == errc::ok; }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -848,39 +834,15 @@ private:
         return error{errc::bad_argument, 0, no_entry, field, "", message, 0, 0};
     }
 
-    constexpr status fail(txt_step st, const error& cause, const char* rule) {
-        step_record& rec = r_.steps[static_cast<u32>(st)];
-        clear(rec);
-        rec.outcome = step_outcome::fail;
-        rec.rule = rule;
-        rec.cause_rule = cause.rule;
-        rec.failure = cause;
-        rec.failure.rule = rule;
-        return rec.failure;
-    }
-
+    constexpr status fail(txt_step st, const error& cause, const char* rule) { return r_.fail(st, cause, rule); }
     constexpr step_record& pass_record(txt_step st, const char* k0 = "", u64 v0 = 0, const char* k1 = "", u64 v1 = 0,
                                        const char* k2 = "", u64 v2 = 0) {
-        step_record& rec = r_.steps[static_cast<u32>(st)];
-        clear(rec);
-        rec.outcome = step_outcome::pass;
-        rec.rule = txt_steps[static_cast<u32>(st)].rules;
-        rec.key[0] = {k0, v0};
-        rec.key[1] = {k1, v1};
-        rec.key[2] = {k2, v2};
-        return rec;
+        return r_.record(st, step_outcome::pass, txt_steps[static_cast<u32>(st)].rules, k0, v0, k1, v1, k2, v2);
     }
     constexpr status pass(txt_step st, const char* k0 = "", u64 v0 = 0, const char* k1 = "", u64 v1 = 0,
                           const char* k2 = "", u64 v2 = 0) {
         (void)pass_record(st, k0, v0, k1, v1, k2, v2);
         return success;
-    }
-
-    static constexpr void clear(step_record& rec) {
-        rec.note = "";
-        rec.cause_rule = "";
-        rec.failure = error{};
-        for (named_value& k : rec.key) k = named_value{};
     }
 
     P& p_;
