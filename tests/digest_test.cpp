@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -278,6 +279,60 @@ TEST_CASE("digest: random messages in random pieces match OpenSSL", "[digest]") 
             }
         }
     }
+}
+
+// The compact block functions (the -Os build's, SLRT_SHA_COMPACT) against the unrolled ones.
+template <class Word, std::size_t Words, std::size_t Block>
+struct block_pair {
+    void (*compact)(Word*, const u8*, std::size_t);
+    void (*unrolled)(Word*, const u8*, std::size_t);
+    const Word* iv;
+};
+
+template <class Word, std::size_t Words, std::size_t Block>
+constexpr bool compact_matches_unrolled(const block_pair<Word, Words, Block>& f, const u8* data, std::size_t blocks) {
+    Word a[Words]{}, b[Words]{};
+    for (std::size_t i = 0; i < Words; ++i) a[i] = b[i] = f.iv[i];
+    f.compact(a, data, blocks);
+    f.unrolled(b, data, blocks);
+    for (std::size_t i = 0; i < Words; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+constexpr block_pair<u32, 5, 64> sha1_blocks{slrt::detail::sha1_blocks_compact, slrt::detail::sha1_blocks_portable,
+                                             slrt::detail::sha1_iv};
+constexpr block_pair<u32, 8, 64> sha256_blocks{slrt::detail::sha256_blocks_compact,
+                                               slrt::detail::sha256_blocks_portable, slrt::detail::sha256_iv};
+constexpr block_pair<slrt::u64, 8, 128> sha512_blocks{slrt::detail::sha512_blocks_compact,
+                                                slrt::detail::sha512_blocks_portable, slrt::detail::sha512_iv};
+
+constexpr bool compact_at_compile_time() {
+    u8 data[256]{};
+    for (unsigned i = 0; i < 256; ++i) data[i] = static_cast<u8>(i * 37 + 11);
+    return compact_matches_unrolled(sha1_blocks, data, 4) && compact_matches_unrolled(sha256_blocks, data, 4) &&
+           compact_matches_unrolled(sha512_blocks, data, 2);
+}
+static_assert(compact_at_compile_time());
+
+TEST_CASE("digest: the compact block functions equal the unrolled ones", "[digest]") {
+    std::mt19937 rng(11);
+    for (int round = 0; round < 300; ++round) {
+        const std::size_t blocks = 1 + rng() % 8;
+        const std::vector<u8> data = random_bytes(rng, blocks * 128);
+        INFO(blocks << " blocks, round " << round);
+        CHECK(compact_matches_unrolled(sha1_blocks, data.data(), blocks * 2));
+        CHECK(compact_matches_unrolled(sha256_blocks, data.data(), blocks * 2));
+        CHECK(compact_matches_unrolled(sha512_blocks, data.data(), blocks));
+    }
+    // A flipped bit anywhere in a block changes the compact result the way it changes the unrolled one.
+    std::vector<u8> data = random_bytes(rng, 128);
+    slrt::u32 before[8] = {}, after[8] = {};
+    for (int i = 0; i < 8; ++i) before[i] = after[i] = slrt::detail::sha256_iv[i];
+    slrt::detail::sha256_blocks_compact(before, data.data(), 1);
+    data[63] ^= 1;
+    slrt::detail::sha256_blocks_compact(after, data.data(), 1);
+    CHECK_FALSE(std::equal(before, before + 8, after));
 }
 
 TEST_CASE("digest: accelerated and portable paths agree", "[digest]") {

@@ -68,6 +68,28 @@ SLRT_SHA_TUNE constexpr void sha1_blocks_portable(u32* state, const u8* p, std::
     }
 }
 
+// §6.1.2 for n blocks, one round per iteration (SLRT_SHA_COMPACT).
+constexpr void sha1_blocks_compact(u32* state, const u8* p, std::size_t n) {
+    for (; n != 0; --n, p += 64) {
+        u32 w[16]{};
+        u32 v[5] = {state[0], state[1], state[2], state[3], state[4]};
+        for (u32 t = 0; t < 80; ++t) {
+            u32& x = w[t & 15];
+            if (t < 16) x = load_be32(p + 4 * t);
+            else x = rotl<1>(w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ x);
+            const u32 b = v[1], c = v[2], d = v[3];
+            const u32 f = t < 20 ? d ^ (b & (c ^ d)) : (t < 40 || t >= 60) ? b ^ c ^ d : (b & c) | (d & (b | c));
+            const u32 next = rotl<5>(v[0]) + f + v[4] + sha1_k[t / 20] + x;
+            v[4] = d;
+            v[3] = c;
+            v[2] = rotl<30>(b);
+            v[1] = v[0];
+            v[0] = next;
+        }
+        for (u32 i = 0; i < 5; ++i) state[i] += v[i];
+    }
+}
+
 struct sha1_traits {
     using word = u32;
     static constexpr u32 block_size = 64;
@@ -78,7 +100,8 @@ struct sha1_traits {
         if (!std::is_constant_evaluated() && (sha_usable() & sha_cpu_sha_ni) != 0)
             return sha1_blocks_ni(state, p, n);
 #endif
-        sha1_blocks_portable(state, p, n);
+        if constexpr (SLRT_SHA_COMPACT) sha1_blocks_compact(state, p, n);
+        else sha1_blocks_portable(state, p, n);
     }
 };
 

@@ -64,6 +64,33 @@ SLRT_SHA_TUNE constexpr void sha256_blocks_portable(u32* state, const u8* p, std
     }
 }
 
+// §6.2.2 for n blocks, one round per iteration with the working variables shifted by value:
+// the small form (SLRT_SHA_COMPACT).
+constexpr void sha256_blocks_compact(u32* state, const u8* p, std::size_t n) {
+    for (; n != 0; --n, p += 64) {
+        u32 w[16]{};
+        u32 v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
+        for (u32 t = 0; t < 64; ++t) {
+            u32& x = w[t & 15];
+            if (t < 16) {
+                x = load_be32(p + 4 * t);
+            } else {
+                const u32 w15 = w[(t + 1) & 15], w2 = w[(t + 14) & 15];
+                x += (rotr<17>(w2) ^ rotr<19>(w2) ^ (w2 >> 10)) + w[(t + 9) & 15] +
+                     (rotr<7>(w15) ^ rotr<18>(w15) ^ (w15 >> 3));  // σ1 + W[t-7] + σ0 (4.6, 4.7)
+            }
+            const u32 a = v[0], e = v[4];
+            const u32 t1 = v[7] + (rotr<6>(e) ^ rotr<11>(e) ^ rotr<25>(e)) + (v[6] ^ (e & (v[5] ^ v[6]))) +
+                           sha256_k[t] + x;  // h + Σ1(e) + Ch(e, f, g) + K + W
+            const u32 t2 = (rotr<2>(a) ^ rotr<13>(a) ^ rotr<22>(a)) + ((a & v[1]) | (v[2] & (a | v[1])));
+            for (u32 i = 7; i > 0; --i) v[i] = v[i - 1];
+            v[4] += t1;  // e = d + T1
+            v[0] = t1 + t2;
+        }
+        for (u32 i = 0; i < 8; ++i) state[i] += v[i];
+    }
+}
+
 struct sha256_traits {
     using word = u32;
     static constexpr u32 block_size = 64;
@@ -74,7 +101,8 @@ struct sha256_traits {
         if (!std::is_constant_evaluated() && (sha_usable() & sha_cpu_sha_ni) != 0)
             return sha256_blocks_ni(state, p, n);
 #endif
-        sha256_blocks_portable(state, p, n);
+        if constexpr (SLRT_SHA_COMPACT) sha256_blocks_compact(state, p, n);
+        else sha256_blocks_portable(state, p, n);
     }
 };
 

@@ -63,17 +63,47 @@ SLRT_SHA_TUNE constexpr void sha512_blocks_portable(u64* state, const u8* p, std
     }
 }
 
+// §6.4.2 for n blocks, one round per iteration (SLRT_SHA_COMPACT).
+constexpr void sha512_blocks_compact(u64* state, const u8* p, std::size_t n) {
+    for (; n != 0; --n, p += 128) {
+        u64 w[16]{};
+        u64 v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
+        for (u32 t = 0; t < 80; ++t) {
+            u64& x = w[t & 15];
+            if (t < 16) {
+                x = load_be64(p + 8 * t);
+            } else {
+                const u64 w15 = w[(t + 1) & 15], w2 = w[(t + 14) & 15];
+                x += (rotr<19>(w2) ^ rotr<61>(w2) ^ (w2 >> 6)) + w[(t + 9) & 15] +
+                     (rotr<1>(w15) ^ rotr<8>(w15) ^ (w15 >> 7));  // σ1 + W[t-7] + σ0 (4.12, 4.13)
+            }
+            const u64 a = v[0], e = v[4];
+            const u64 t1 = v[7] + (rotr<14>(e) ^ rotr<18>(e) ^ rotr<41>(e)) + (v[6] ^ (e & (v[5] ^ v[6]))) +
+                           sha512_k[t] + x;
+            const u64 t2 = (rotr<28>(a) ^ rotr<34>(a) ^ rotr<39>(a)) + ((a & v[1]) | (v[2] & (a | v[1])));
+            for (u32 i = 7; i > 0; --i) v[i] = v[i - 1];
+            v[4] += t1;
+            v[0] = t1 + t2;
+        }
+        for (u32 i = 0; i < 8; ++i) state[i] += v[i];
+    }
+}
+
 struct sha512_traits {
     using word = u64;
     static constexpr u32 block_size = 128;
     static constexpr u32 length_size = 16;
     static constexpr u32 state_words = 8;
     static constexpr void blocks(u64* state, const u8* p, std::size_t n) {
+#if SLRT_SHA_COMPACT  // the vector schedule is not worth its size here
+        sha512_blocks_compact(state, p, n);
+#else
 #if SLRT_SHA_EXTENSIONS
         if (!std::is_constant_evaluated() && (sha_usable() & sha_cpu_ssse3_bmi2) != 0)
             return sha512_blocks_simd(state, p, n);
 #endif
         sha512_blocks_portable(state, p, n);
+#endif
     }
 };
 

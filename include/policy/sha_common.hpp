@@ -73,6 +73,17 @@ inline constexpr u64 sha384_iv[8] = {
     0x67332667ffc00b31, 0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4
 };
 
+// Builds that optimise for size (-Os, where GCC and Clang define __OPTIMIZE_SIZE__: boot loaders,
+// DLMEs) get block functions that run one round per loop iteration, about a tenth of the code of
+// the unrolled ones; define SLRT_SHA_COMPACT to 0 or 1 to choose either way.
+#ifndef SLRT_SHA_COMPACT
+#ifdef __OPTIMIZE_SIZE__
+#define SLRT_SHA_COMPACT 1
+#else
+#define SLRT_SHA_COMPACT 0
+#endif
+#endif
+
 // GCC tuning for AMD Zen (-march=native, -mtune=znver*) keeps the round variables of the
 // unrolled block functions in XMM registers instead of on the stack and runs them at 60% of
 // the speed of generic tuning; the block functions therefore ask GCC for generic tuning.
