@@ -10,13 +10,14 @@
 //   through the TIS driver and the simulated TIS window. The replay of the whole log must equal
 //   every PCR swtpm holds in every bank slrt can compute.
 //
-// SKINIT: the golden SKL image of spec/vectors/skinit placed at its SLB base on the simulated AMD
-//   machine; the launcher's steps done directly (TPM localities closed with the dlh::tpm TIS
-//   driver, APs INIT through park_aps, SKINIT with EAX = SLB base): dlh/skinit/preamble.hpp and
-//   dlh/skinit/measure.hpp cannot be included in one translation unit yet (both declare
-//   `skinit_step`). Simulated SKINIT hashes the measured bytes into swtpm; the "secure loader"
-//   callback logs SKINIT and extends SKL's measurements of the SLRT and DLME at locality 2
-//   (dlh/skinit/measure.hpp); replay == TPM.
+// SKINIT: the SKL image of spec/vectors/skinit (gen2-skl.bin) copied to its SLB base on the
+//   simulated AMD machine and the vector's SLRT left elsewhere in RAM; the SKINIT preamble
+//   (dlh/skinit/preamble.hpp) for real over the simulator: it checks the CPU and the SKL image,
+//   places the SLRT at bootloader_data_offset (the SLB must then equal placed-gen2.bin), runs a
+//   DMA hook, closes the TPM localities with the dlh::tpm TIS driver, puts the APs in INIT and
+//   executes SKINIT with EAX = SLB base. Simulated SKINIT hashes the measured bytes into swtpm;
+//   the "secure loader" callback logs SKINIT and extends SKL's measurements of the SLRT and DLME
+//   at locality 2 (dlh/skinit/measure.hpp); PCR 17 equals the vector's and replay == TPM.
 //
 // Exit status 77 (ctest SKIP_RETURN_CODE) when swtpm is not installed.
 #define CATCH_CONFIG_RUNNER
@@ -25,6 +26,7 @@
 #endif
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -36,6 +38,7 @@
 #include "../support/swtpm.hpp"
 #include "dlh/sim/sim.hpp"
 #include "dlh/skinit/measure.hpp"
+#include "dlh/skinit/preamble.hpp"
 #include "dlh/tpm/tis.hpp"
 #include "dlh/tpm/transport.hpp"
 #include "dlh/txt/preamble.hpp"
@@ -342,20 +345,45 @@ TEST_CASE("tpm: SKINIT on the simulated AMD machine, SKL's measurements replay t
         if (hasher::is_supported(a)) computable.push_back(a);
     REQUIRE(!computable.empty());
 
-    bytes_t slb = read_vector("valid/placed-gen2.bin");
-    bytes_t dlme = read_vector("valid/dlme.bin");
+    const bytes_t skl_file = read_vector("valid/gen2-skl.bin");
+    const bytes_t slrt_file = read_vector("valid/placed-gen2-slrt.bin");
+    const bytes_t placed = read_vector("valid/placed-gen2.bin");
+    const bytes_t dlme = read_vector("valid/dlme.bin");
     std::ifstream doc_in(std::string(SLRT_SOURCE_DIR) + "/spec/vectors/skinit/valid/placed-gen2.json");
     const nlohmann::json doc = nlohmann::json::parse(doc_in);
     const u64 slb_base = doc["slb_base"].get<u64>(), dlme_base = doc["dlme_base"].get<u64>();
-    REQUIRE(slb.size() == sk::slb_size);
+    const u32 slrt_offset = doc["slrt_offset"].get<u32>();
+    REQUIRE(placed.size() == sk::slb_size);
+    REQUIRE(skl_file.size() < slrt_offset);
 
+    // The machine: RAM holding the DLME and, past it, the SLRT as the loader built it; the SKL
+    // file copied to the start of the 64 KiB SLB, the rest zero (the preamble places the SLRT).
     auto p = std::make_unique<sim::amd_platform>();
+    constexpr u64 slrt_in_ram = 0x80000;  // offset into RAM, well past the DLME
     bytes_t dlme_memory(0x100000);
     std::copy(dlme.begin(), dlme.end(), dlme_memory.begin());
+    std::copy(slrt_file.begin(), slrt_file.end(), dlme_memory.begin() + slrt_in_ram);
     REQUIRE(sim::install_amd_machine(*p, dlme_base, mutable_byte_view(dlme_memory.data(), dlme_memory.size())));
+    // The highest extended leaf: the preamble reads it before Fn8000_0001.
+    REQUIRE(p->cpu.set_cpuid(0x80000000u, 0, {0x80000008u, 0x68747541, 0x444d4163, 0x69746e65}));
+    bytes_t slb(sk::slb_size);
+    std::copy(skl_file.begin(), skl_file.end(), slb.begin());
     REQUIRE(p->memory.add(slb_base, mutable_byte_view(slb.data(), slb.size())));
     p->connect_tpm(&port);
-    p->tis.set_active(0);
+    p->tis.set_active(0);  // firmware left locality 0 open: the preamble must close it
+    CHECK_FALSE(p->aps.all(sim::ap_state::init));  // and the APs running: the preamble parks them
+
+    // The simulator has no IOMMU; the loader's DMA hook records the block SKINIT protects.
+    struct dma_record {
+        u32 calls = 0;
+        dlh::range slb{};
+    } dma;
+    const sk::dma_hook protect = [](void* context, const dlh::range& r) -> status {
+        auto* d = static_cast<dma_record*>(context);
+        ++d->calls;
+        d->slb = r;
+        return success;
+    };
 
     // The secure loader: SKL's log and its two extends at locality 2 (dlh/skinit/measure.hpp).
     bytes_t log_buffer(0x8000);
@@ -365,9 +393,18 @@ TEST_CASE("tpm: SKINIT on the simulated AMD machine, SKL's measurements replay t
         ++entries;
         CHECK(e.eax == slb_base);
         CHECK(e.esp == slb_base + 0x10000);
+        CHECK(e.dev_protected == sk::slb_range(slb_base));
         CHECK_FALSE(e.gif);
-        const u32 at = static_cast<u32>(doc["slrt_offset"].get<u64>());
-        const result<table> t = parse(byte_view(slb.data() + at, slb.size() - at), {layout::v10, mode::strict});
+        CHECK_FALSE(m.cpu.interrupts);
+        CHECK_FALSE(m.tis.any_active());
+        // The SLRT where SKL looks for it: at the image's bootloader_data_offset.
+        const mutable_byte_view block = m.memory.window(e.eax, sk::slb_size);
+        const result<sk::skl_image> skl = sk::parse_skl(block);
+        REQUIRE(skl);
+        const u32 at = skl->header.bootloader_data_offset;
+        CHECK(at == slrt_offset);
+        const result<table> t = parse(byte_view(block).subview(at), {layout::v10, mode::strict});
+        INFO((t ? "" : t.err().message));
         REQUIRE(t);
         std::vector<hash_alg> skl_banks;
         for (hash_alg a : computable)
@@ -401,18 +438,55 @@ TEST_CASE("tpm: SKINIT on the simulated AMD machine, SKL's measurements replay t
     };
     p->sl.bind(sl);
 
+    // The launch through the preamble.
+    bytes_t scratch(0x20000);
+    sk::launch_options o;
+    o.slb_base = slb_base;
+    o.slrt_address = dlme_base + slrt_in_ram;
+    o.slrt_layout = layout::v10;
+    o.protect_dma = protect;
+    o.dma_context = &dma;
+    o.aps = dlh::ap_method::apic_init;
+    o.scratch = mutable_byte_view(scratch.data(), scratch.size());
     dlh::tpm::tis<sim::amd_platform> tis(*p);
-    REQUIRE(tis.close_all());
-    CHECK_FALSE(p->tis.any_active());
-    REQUIRE(p->park_aps(dlh::ap_method::apic_init));
-    CHECK(p->aps.all(sim::ap_state::init));
-    const status s = p->skinit(static_cast<u32>(slb_base));
-    INFO((s ? "" : s.err().rule) << " " << (s ? "" : s.err().message) << " | sim: " << p->last_launch.rule << " "
-                                 << p->last_launch.cause.rule << " " << p->last_launch.cause.message);
+    sk::skinit_preamble_report report;
+    const status s = sk::run_skinit_preamble(*p, tis, o, report);
+    INFO("preamble: " << (s ? "" : s.err().rule) << " " << (s ? "" : s.err().message) << " | sim: "
+                      << p->last_launch.rule << " " << p->last_launch.cause.rule << " "
+                      << p->last_launch.cause.message);
     REQUIRE(s);
     CHECK(p->skinit_count == 1);
     CHECK(entries == 1);
     CHECK(p->last_launch.outcome == sim::launch_outcome::launched);
+    CHECK(p->aps.all(sim::ap_state::init));
+
+    // The report: every step passed, SKINIT ran with EAX = the SLB base.
+    CHECK(report.ok());
+    for (u32 i = 0; i < sk::preamble_step_count; ++i) {
+        const auto step = static_cast<sk::preamble_step>(i);
+        INFO("step " << sk::name(step) << ": " << dlh::name(report.step(step).outcome) << " "
+                     << report.step(step).note);
+        CHECK(report.step(step).outcome == dlh::step_outcome::pass);
+    }
+    CHECK_FALSE(report.dry_run);
+    CHECK(report.launched);
+    CHECK(report.eax == slb_base);
+    CHECK(std::string(report.step(sk::preamble_step::skinit).key[0].name) == "EAX");
+    CHECK(report.step(sk::preamble_step::skinit).key[0].value == slb_base);
+    CHECK(report.skl.header.entry_point == doc["entry_point"].get<u16>());
+    CHECK(report.skl.header.length == doc["length"].get<u16>());
+    CHECK(report.slrt_address == slb_base + slrt_offset);
+    CHECK(report.slrt_size == doc["slrt_size"].get<u32>());
+    CHECK(report.slrt_max_size == doc["slrt_max_size"].get<u32>());
+    CHECK(report.dma_hook_ran);
+    CHECK(dma.calls == 1);
+    CHECK(dma.slb == sk::slb_range(slb_base));
+
+    // The preamble placed the SLRT exactly as the vector did.
+    const std::size_t same_bytes =
+        static_cast<std::size_t>(std::mismatch(slb.begin(), slb.end(), placed.begin()).first - slb.begin());
+    INFO("the SLB differs from placed-gen2.bin at offset 0x" << std::hex << same_bytes);
+    CHECK(same_bytes == slb.size());
 
     // PCR 17 as the vector says, and the replay of SKL's log equals the TPM.
     const pcr_bank_set after = slrt_test::read_pcrs(tpm, banks);
@@ -423,7 +497,8 @@ TEST_CASE("tpm: SKINIT on the simulated AMD machine, SKL's measurements replay t
     u32 compared = 0;
     if (logging) compared = compare_with_tpm(tpm, byte_view(log_buffer.data(), log_buffer.size()), banks);
     CHECK(extends == (logging ? 2u : 0u));
-    std::printf("dlh sim SKINIT: %zu banks, SKL extended %u times, %u PCR values of the replay matched swtpm\n",
+    std::printf("dlh sim SKINIT preamble: %zu banks, SKL extended %u times, %u PCR values of the replay matched "
+                "swtpm\n",
                 banks.size(), extends, compared);
 }
 
