@@ -28,6 +28,8 @@ probes=(validator "SLRT validator (slrt::parse)" 4096
         sha256 "SHA-256" 0
         tis "TIS driver (close_all, request, relinquish, transmit)" 0
         txt_preamble "TXT preamble (run_txt_preamble)" 16384
+        txt_acm "… of which: SINIT parse and platform match (parse_acm, match_acm)" 0
+        txt_heap_check "… of which: heap check before writing (validate_heap)" 0
         skinit_preamble "SKINIT preamble (run_skinit_preamble)" 16384)
 
 echo "Compiler: $("$cxx" --version | head -n1); flags: ${flags[*]}"

@@ -304,6 +304,8 @@ struct checker {
 
     constexpr bool failed() const { return failure.code != errc::ok; }
 
+    // fail, tolerate and read stay out of line: a check site is then a call with a rule constant,
+    // not the error's eight stores or a byte loop (the validator is meant for boot loaders).
     [[gnu::noinline]] constexpr bool fail(const check_rule& r, u32 offset, u64 value, u64 limit) {
         if (!failed()) failure = r.at(offset, entry_index, value, limit);
         return false;
@@ -316,7 +318,9 @@ struct checker {
         }
         return fail(r, offset, value, limit);
     }
-    constexpr u64 read(u32 base, field_pos p) const { return load_le(bytes, base + p.offset, p.width); }
+    [[gnu::noinline]] constexpr u64 read(u32 base, field_pos p) const {
+        return load_le(bytes, base + p.offset, p.width);
+    }
 
     constexpr void reserved_zero(u32 base, field_pos p, const check_rule& r) {
         if (!p.present()) return;
