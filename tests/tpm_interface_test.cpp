@@ -336,7 +336,9 @@ static_assert(tpm::tpm_interface<tpm::crb<fake_tis>>);
 class fake_crb : public platform_base {
 public:
     tpm_model tpm;
-    bool all_localities = true;  // false: locality 0 only, as QEMU's tpm-crb
+    // false: locality 0 only, as QEMU's tpm-crb (7.2): CapLocality 0, and only locality 0's page
+    // decoded (the others read 0 and drop writes).
+    bool all_localities = true;
     bool fatal = false;
     bool cmd_ready_stuck = false;
     bool start_stuck = false;
@@ -369,12 +371,15 @@ private:
     u32 reg_read(u64 a) {
         if (a < tpm::tpm_base || a >= tpm::tpm_base + 0x5000) return ~0u;
         const u8 l = static_cast<u8>((a - tpm::tpm_base) >> 12);
+        if (l != 0 && !all_localities) return 0;
         switch (static_cast<u32>(a & 0xfff)) {
             case tpm::crb_reg::loc_state:
                 return 0x80 | 0x01 | (assigned != 0xff ? 0x02u | (u32{assigned} << 2) : 0u);
             case tpm::crb_reg::loc_sts: return assigned == l ? 1u : 0u;
-            case tpm::crb_reg::intf_id: return 0x00004111;  // CRB, CapLocality, CapCRB
-            case tpm::crb_reg::intf_id + 4: return 0x00011014;
+            // CRB, CapLocality, CapCRB; QEMU: CRB, version 1, CapDataXferSizeSupport 3, CapCRB,
+            // InterfaceSelector CRB, CapLocality 0.
+            case tpm::crb_reg::intf_id: return all_localities ? 0x00004111u : 0x00025811u;
+            case tpm::crb_reg::intf_id + 4: return all_localities ? 0x00011014u : 0x00001014u;
             case tpm::crb_reg::ctrl_req: return cmd_ready_stuck ? 1u : 0u;
             case tpm::crb_reg::ctrl_sts: return (fatal ? 1u : 0u) | (idle ? 2u : 0u);
             case tpm::crb_reg::ctrl_start: return start_stuck ? start : 0u;
@@ -390,9 +395,10 @@ private:
     void reg_write(u64 a, u32 v) {
         if (a < tpm::tpm_base || a >= tpm::tpm_base + 0x5000) return;
         const u8 l = static_cast<u8>((a - tpm::tpm_base) >> 12);
+        if (l != 0 && !all_localities) return;
         switch (static_cast<u32>(a & 0xfff)) {
             case tpm::crb_reg::loc_ctrl:
-                if ((v & 1u) && assigned == 0xff && (all_localities || l == 0)) assigned = l;
+                if ((v & 1u) && assigned == 0xff) assigned = l;
                 if ((v & 2u) && assigned == l) assigned = 0xff;
                 break;
             case tpm::crb_reg::ctrl_req:
@@ -767,14 +773,40 @@ TEST_CASE("crb: localities, commands, and each rule", "[tpm_interface]") {
     CHECK(t.close_all());
     CHECK(rule(t.request_locality(5).err()) == "TPM-I1");
 
-    // QEMU's tpm-crb: locality 0 only.
+    // QEMU's tpm-crb: locality 0 only. CapLocality 0 refuses the others without polling.
     fake_crb q;
     q.all_localities = false;
     tpm::crb<fake_crb> tq(q, tpm::tpm_base, small_budget);
-    CHECK(rule(tq.request_locality(2).err()) == "TPM-I4");
+    CHECK_FALSE(tq.five_localities());
+    CHECK(t.five_localities());
+    const tpm::interface_info qi = *tpm::detect(q);
+    CHECK(qi.type == tpm::interface_type::crb);
+    CHECK_FALSE(qi.five_localities);
+    for (u8 l = 1; l < tpm::locality_count; ++l) {
+        const status refused = tq.request_locality(l);
+        REQUIRE_FALSE(refused);
+        CHECK(rule(refused.err()) == "TPM-I2");
+        CHECK(refused.err().code == errc::not_found);
+        CHECK(refused.err().value == 0x00025811);
+    }
+    CHECK(q.pauses == 0);
+    CHECK(tq.active_locality() == tpm::no_locality);
     REQUIRE(tq.request_locality(0));
     tpm::transport trq(tq, 2);
     CHECK(rule(trq.startup().err()) == "TPM-I13");
+    // At locality 0: PCR 16 (debug) extends, PCR 18 is refused.
+    trq.set_locality(0);
+    REQUIRE(trq.startup());
+    REQUIRE(trq.pcr_extend(16, &m, 1));
+    const result<digest> v16 = trq.read_pcr(hash_alg::sha256, 16);
+    REQUIRE(v16);
+    CHECK(*v16 == slrt::extend_pcr(slrt::pcr_start_value(hash_alg::sha256, 16, slrt::pcr_start::pre_launch), m));
+    const status refused18 = trq.pcr_extend(18, &m, 1);
+    REQUIRE_FALSE(refused18);
+    CHECK(refused18.err().value == slrt::tpm_rc_locality);
+    CHECK(q.tpm.localities_seen == std::vector<u8>(q.tpm.localities_seen.size(), 0));
+    REQUIRE(tq.close_all());
+    CHECK(tq.active_locality() == tpm::no_locality);
 
     const bytes_t start_cmd = encode(startup);
     const bytes_t caps_cmd = encode(caps);

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 // slrt-demo: the library on bare metal. Booted by QEMU (-kernel, multiboot v1) on an emulated PC
-// with a TPM 2.0 (swtpm behind tpm-tis), it
+// with a TPM 2.0 (swtpm behind tpm-tis or tpm-crb), it
 //   1. builds an SLRT in memory with the slrt builder and validates it (parse, check_linux_v16);
-//   2. finds the TPM (TPM_INTERFACE_ID), closes every locality, requests and relinquishes
-//      localities 0..3 through TIS, and probes locality 4 (QEMU ignores its writes);
+//   2. finds the TPM and its interface (TPM_INTERFACE_ID: FIFO or CRB), and through that
+//      interface's driver closes every locality, requests and relinquishes localities 0..3 (or
+//      sees the TPM refuse those it does not implement), and probes locality 4 (QEMU's TIS
+//      ignores its writes);
 //   3. at locality 2 reads PCR 17 and 18, measures its own SLRT policy (policy/plan.hpp under
 //      the Linux v16 rules: the intel_info entry with its two addresses zeroed, then the command
 //      line), extends PCR 18 with each measurement (TPM2_PCR_Extend from policy/tpm2.hpp) and
-//      records each event in a TCG log (policy/eventlog.hpp log_writer);
-//   4. replays the log and compares every computable bank's PCR 18 with the TPM's;
+//      records each event in a TCG log (policy/eventlog.hpp log_writer). A TPM with locality 0
+//      only (QEMU's CRB) cannot extend PCR 18 at all: there the same measurements go into PCR 16
+//      (debug) at locality 0, so the command path, the log and the replay are still proven;
+//   4. replays the log and compares every computable bank's extended PCR with the TPM's;
 //   5. checks that locality 0 may not extend PCR 18 (TPM_RC_LOCALITY);
 //   6. runs the TXT and SKINIT preambles in dry-run mode (when built with them) and prints where
 //      each stops on this machine;
@@ -217,28 +221,55 @@ public:
         return t;
     }
 
+    // Steps 2-5 through one register interface (tpm::tis or tpm::crb). `five_localities` is what
+    // the interface ID says (CapLocality); without it only locality 0 can be used.
+    template <class I>
+    void drive(I& iface, bool five_localities, const result<slrt::table>& table) {
+        out_ << "[tpm] localities: " << (five_localities ? "0..4" : "0 only") << " (CapLocality "
+             << (five_localities ? "1" : "0") << ")\n";
+        localities(iface, five_localities);
+        if (!failed_ && table) measure(iface, *table, five_localities ? 2 : 0);
+    }
+
     // Step 2: localities.
-    void localities(tpm::tis<x86::platform>& fifo) {
-        const u8 before = fifo.active_locality();
+    template <class I>
+    void localities(I& iface, bool five_localities) {
+        const u8 before = iface.active_locality();
         out_ << "[tpm] active locality at entry: ";
         if (before == tpm::no_locality) out_ << "none\n";
         else out_.dec(before) << "\n";
-        if (!check(fifo.close_all(), "tpm: close_all")) return;
-        out_ << "[tpm] close_all: ok, active locality: " << (fifo.active_locality() == tpm::no_locality ? "none" : "?")
+        if (!check(iface.close_all(), "tpm: close_all")) return;
+        out_ << "[tpm] close_all: ok, active locality: " << (iface.active_locality() == tpm::no_locality ? "none" : "?")
              << "\n";
         for (u8 l = 0; l < 4; ++l) {
-            const status r = fifo.request_locality(l);
+            const status r = iface.request_locality(l);
+            if (l > 0 && !five_localities) {
+                // Not implemented: the request must fail and leave nothing assigned.
+                out_ << "[tpm] locality ";
+                out_.dec(l) << ": ";
+                if (r) {
+                    out_ << "granted\n";
+                } else {
+                    out_ << "not granted: ";
+                    out_.err(r.err()) << "\n";
+                }
+                if (!check(!r && iface.active_locality() == tpm::no_locality,
+                           "tpm: a locality the TPM lacks was granted"))
+                    return;
+                continue;
+            }
             if (!check(r, "tpm: request locality")) return;
-            const bool active = fifo.active_locality() == l;
-            const status q = fifo.relinquish_locality(l);
+            const bool active = iface.active_locality() == l;
+            const status q = iface.relinquish_locality(l);
             if (!check(q, "tpm: relinquish locality")) return;
             out_ << "[tpm] locality ";
             out_.dec(l) << ": request ok (active " << (active ? "yes" : "NO") << "), relinquish ok (active "
-                        << (fifo.is_active(l) ? "yes" : "no") << ")\n";
-            if (!check(active && !fifo.is_active(l), "tpm: locality state after request/relinquish")) return;
+                        << (iface.is_active(l) ? "yes" : "no") << ")\n";
+            if (!check(active && !iface.is_active(l), "tpm: locality state after request/relinquish")) return;
         }
-        // Locality 4 belongs to the hardware: QEMU drops its writes, so a request cannot succeed.
-        tpm::tis<x86::platform> probe(p_, tpm::tpm_base, 2000);
+        // Locality 4 belongs to the hardware: QEMU's TIS drops its writes, so a request cannot
+        // succeed (a small budget keeps the wait short); QEMU's CRB has no locality 4 at all.
+        I probe(p_, tpm::tpm_base, 2000);
         const status four = probe.request_locality(4);
         out_ << "[tpm] locality 4: ";
         if (four) {
@@ -250,20 +281,26 @@ public:
         }
     }
 
-    // Steps 3-5: measure, extend, log, replay, compare.
-    void measure(tpm::tis<x86::platform>& fifo, const slrt::table& table) {
+    // Steps 3-5: measure, extend, log, replay, compare. `locality` is where the measurements are
+    // extended from: 2, the MLE's, or 0 on a TPM that has no other (then into PCR 16).
+    template <class I>
+    void measure(I& iface, const slrt::table& table, u8 locality) {
+        // PCR 16 (debug): any locality may extend it, and it starts at zero.
+        constexpr u32 debug_pcr = 16;
+        const bool substitute = locality < 2;
         // Startup (firmware may have done it) at locality 0.
-        if (!check(fifo.request_locality(0), "tpm: locality 0")) return;
+        if (!check(iface.request_locality(0), "tpm: locality 0")) return;
         {
-            tpm::transport t0(fifo, 0);
+            tpm::transport t0(iface, 0);
             const status s = t0.startup();
             out_ << "[tpm] TPM2_Startup(CLEAR): " << (s ? "ok (or already started)" : "failed") << "\n";
             if (!check(s, "tpm: startup")) return;
         }
-        if (!check(fifo.relinquish_locality(0), "tpm: relinquish 0")) return;
-        if (!check(fifo.request_locality(2), "tpm: locality 2")) return;
-        out_ << "[tpm] locality 2 active\n";
-        tpm::transport t(fifo, 2);
+        if (!check(iface.relinquish_locality(0), "tpm: relinquish 0")) return;
+        if (!check(iface.request_locality(locality), "tpm: measurement locality")) return;
+        out_ << "[tpm] locality ";
+        out_.dec(locality) << " active" << (substitute ? " (the TPM has no locality 2)" : "") << "\n";
+        tpm::transport t(iface, locality);
 
         const result<slrt::tpm2_pcr_allocation> alloc = t.get_capability_pcrs();
         if (!check(alloc ? success : status(alloc.err()), "tpm: GetCapability(PCRS)")) return;
@@ -284,6 +321,16 @@ public:
                        "pcr: PCR 17/18 are not all ones before a launch"))
                 return;
         }
+        if (substitute) {
+            const result<digest> v = t.read_pcr(hash_alg::sha256, debug_pcr);
+            if (!check(v ? success : status(v.err()), "tpm: PCR_Read")) return;
+            out_ << "[pcr] PCR";
+            out_.dec(debug_pcr) << " sha256 before: ";
+            out_.bytes(v->view()) << "\n";
+            if (!check(*v == slrt::pcr_start_value(hash_alg::sha256, debug_pcr, slrt::pcr_start::pre_launch),
+                       "pcr: PCR 16 is not zero before the demo"))
+                return;
+        }
 
         // The plan: what a Linux v16 DLME measures for this table, reading memory through the
         // platform (physical addresses).
@@ -292,6 +339,12 @@ public:
         out_ << "[plan] ";
         out_.dec(plan.count) << " measurements (linux-v16 rules)\n";
         if (!check(plan.count == 2, "plan: two measurements expected")) return;
+        if (substitute) {
+            out_ << "[plan] PCR 18 needs locality 2..4: extending PCR ";
+            out_.dec(debug_pcr) << " at locality ";
+            out_.dec(locality) << " instead\n";
+        }
+        u32 extended = 0;  // the PCR the measurements went into
 
         slrt::log_writer log(mutable_byte_view(log_buffer, sizeof log_buffer));
         if (!check(log.init_tcg(banks, nbanks), "log: init_tcg")) return;
@@ -299,10 +352,11 @@ public:
             digest d[slrt::max_log_banks]{};
             if (!check(slrt::measure_step(table, p_, step, banks, nbanks, d), "measure: measure_step")) return;
             const byte_view label(reinterpret_cast<const u8*>(step.label.bytes), step.label.length());
-            if (!check(log.append(step.pcr, step.event_type, d, nbanks, label).ok(), "log: append")) return;
-            if (!check(t.pcr_extend(step.pcr, d, nbanks), "tpm: PCR_Extend")) return;
+            extended = substitute ? debug_pcr : step.pcr;
+            if (!check(log.append(extended, step.event_type, d, nbanks, label).ok(), "log: append")) return;
+            if (!check(t.pcr_extend(extended, d, nbanks), "tpm: PCR_Extend")) return;
             out_ << "[extend] PCR";
-            out_.dec(step.pcr) << " \"" << step.label.bytes << "\" " << (step.source == slrt::step_source::table_copy ? "table copy " : "memory ");
+            out_.dec(extended) << " \"" << step.label.bytes << "\" " << (step.source == slrt::step_source::table_copy ? "table copy " : "memory ");
             out_.dec(static_cast<u32>(step.size)) << " bytes, sha256 ";
             for (u32 i = 0; i < nbanks; ++i)
                 if (d[i].alg == hash_alg::sha256) out_.bytes(d[i].view());
@@ -325,31 +379,37 @@ public:
                 out_ << "[compare] " << slrt::name(banks[i]) << ": not computable here, skipped\n";
                 continue;
             }
-            const result<digest> tpm18 = t.read_pcr(banks[i], 18);
-            if (!check(tpm18 ? success : status(tpm18.err()), "tpm: PCR_Read after extend")) return;
-            const bool same = *tpm18 == mine->pcrs[18];
-            out_ << "[compare] " << slrt::name(banks[i]) << " PCR18 tpm ";
-            out_.bytes(tpm18->view()) << (same ? " == replay" : " != replay ");
-            if (!same) out_.bytes(mine->pcrs[18].view());
+            const result<digest> now = t.read_pcr(banks[i], extended);
+            if (!check(now ? success : status(now.err()), "tpm: PCR_Read after extend")) return;
+            const bool same = *now == mine->pcrs[extended];
+            out_ << "[compare] " << slrt::name(banks[i]) << " PCR";
+            out_.dec(extended) << " tpm ";
+            out_.bytes(now->view()) << (same ? " == replay" : " != replay ");
+            if (!same) out_.bytes(mine->pcrs[extended].view());
             out_ << "\n";
-            if (!check(same, "compare: PCR 18 differs from the log's replay")) return;
+            if (!check(same, "compare: the extended PCR differs from the log's replay")) return;
             if (banks[i] == hash_alg::sha256) {
-                out_ << "PCR18-SHA256 ";
-                out_.bytes(tpm18->view()) << "\n";
+                out_ << "PCR";
+                out_.dec(extended) << "-SHA256 ";
+                out_.bytes(now->view()) << "\n";
             }
             ++compared;
         }
         if (!check(compared >= 1, "compare: no bank compared")) return;
-        // PCR 17 is untouched.
-        const result<digest> pcr17 = t.read_pcr(hash_alg::sha256, 17);
-        if (!check(pcr17 && *pcr17 == slrt::pcr_start_value(hash_alg::sha256, 17, slrt::pcr_start::pre_launch),
-                   "pcr: PCR 17 changed"))
-            return;
-        out_ << "[pcr] PCR17 unchanged\n";
+        // PCR 17 is untouched (and PCR 18 too when the measurements went elsewhere).
+        for (u32 pcr : {17u, 18u}) {
+            if (pcr == extended) continue;
+            const result<digest> v = t.read_pcr(hash_alg::sha256, pcr);
+            if (!check(v && *v == slrt::pcr_start_value(hash_alg::sha256, pcr, slrt::pcr_start::pre_launch),
+                       "pcr: PCR 17/18 changed"))
+                return;
+            out_ << "[pcr] PCR";
+            out_.dec(pcr) << " unchanged\n";
+        }
 
         // Locality 0 may not extend PCR 18.
-        if (!check(fifo.relinquish_locality(2), "tpm: relinquish 2")) return;
-        if (!check(fifo.request_locality(0), "tpm: locality 0 again")) return;
+        if (!check(iface.relinquish_locality(locality), "tpm: relinquish the measurement locality")) return;
+        if (!check(iface.request_locality(0), "tpm: locality 0 again")) return;
         t.set_locality(0);
         const digest m = slrt::capped_digest(hash_alg::sha256);
         const status refused = t.pcr_extend(18, &m, 1);
@@ -357,7 +417,7 @@ public:
         if (refused) out_ << "accepted\n";
         else out_.err(refused.err()) << "\n";
         check(!refused && refused.err().value == slrt::tpm_rc_locality, "tpm: locality 0 extended PCR 18");
-        check(fifo.close_all(), "tpm: close_all at the end");
+        check(iface.close_all(), "tpm: close_all at the end");
         out_ << "[tpm] close_all: ok\n";
     }
 
@@ -397,10 +457,20 @@ extern "C" void demo_main(u32 magic, u32 multiboot_info) {
         out << "[tpm] interface " << tpm::name(tpm_info->type) << ", TPM_INTERFACE_ID ";
         out.hex(tpm_info->interface_id, 8) << ", DID_VID ";
         out.hex(tpm_info->vendor_device, 8) << "\n";
-        if (d.check(tpm_info->type != tpm::interface_type::crb, "tpm: this demo drives a FIFO TPM")) {
+        if (tpm_info->type == tpm::interface_type::crb) {
+            // What each locality's page holds (PTP: TPM_LOC_STATE reads the same in all five);
+            // QEMU's tpm-crb decodes locality 0's page only.
+            out << "[tpm] TPM_LOC_STATE per locality page:";
+            for (u8 l = 0; l < tpm::locality_count; ++l) {
+                out << " ";
+                out.hex(p.mmio_read32(tpm::locality_base(tpm::tpm_base, l) + tpm::crb_reg::loc_state), 8);
+            }
+            out << "\n";
+            tpm::crb<x86::platform> crb(p);
+            if (!d.failed()) d.drive(crb, tpm_info->five_localities, table);
+        } else {
             tpm::tis<x86::platform> fifo(p);
-            if (!d.failed()) d.localities(fifo);
-            if (!d.failed() && table) d.measure(fifo, *table);
+            if (!d.failed()) d.drive(fifo, tpm_info->five_localities, table);
         }
     }
 #if defined(SLRT_DEMO_PREAMBLES)

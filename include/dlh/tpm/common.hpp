@@ -15,7 +15,8 @@
 // Driver rules (error.rule), listed with their errc in spec/dlh.md "Platform and TPM":
 //   TPM-I1  bad_argument        locality above 4
 //   TPM-I2  not_found           no TPM answers at the base, or a locality's page reads 0xFF
-//                               (not decoded: a locality the chipset keeps closed)
+//                               (not decoded: a locality the chipset keeps closed), or CRB:
+//                               a locality above 0 on a TPM whose CapLocality is 0
 //   TPM-I3  platform_mismatch   the interface is not the one the driver drives, or unknown
 //   TPM-I4  tpm_error           locality not granted within the poll budget
 //   TPM-I5  tpm_error           locality still active after relinquish, within the poll budget

@@ -13,7 +13,14 @@
 // The protocol (PTP §5.5.3): with the locality assigned, write CTRL_REQ.cmdReady and wait for the
 // TPM to clear it (and CTRL_STS.tpmIdle); copy the command into the command buffer; write
 // CTRL_START = 1 and wait for the TPM to clear it; read the response from the response buffer;
-// write CTRL_REQ.goIdle. QEMU's tpm-crb implements locality 0 only (skinit-arm-tcg.md §D.2).
+// write CTRL_REQ.goIdle.
+//
+// Localities: TPM_CRB_INTF_ID.CapLocality says whether the TPM has all five (1) or locality 0
+// only (0); on the latter request_locality refuses the others at once instead of polling for a
+// grant that cannot come. QEMU's tpm-crb is such a TPM (skinit-arm-tcg.md §D.2; what QEMU 7.2
+// shows a guest, examples/bare-metal): INTF_ID 0x00025811 (CRB, CapLocality 0); only locality 0's
+// page is decoded (the pages of 1..4 read 0 and drop writes); every command reaches the TPM at
+// locality 0, so PCR 17-22 cannot be extended through it.
 #pragma once
 
 #include <cstddef>
@@ -125,12 +132,21 @@ public:
     }
     bool is_active(u8 locality) { return locality < locality_count && active_locality() == locality; }
 
-    // Rules TPM-I1, TPM-I2, TPM-I4.
+    // TPM_CRB_INTF_ID.CapLocality: localities 0..4 (true) or locality 0 only (false).
+    bool five_localities() { return interface_id_field::cap_locality.test(p_.mmio_read32(reg(0, crb_reg::intf_id))); }
+
+    // Rules TPM-I1, TPM-I2 (no TPM; a locality the TPM does not implement), TPM-I4.
     status request_locality(u8 locality) {
         if (locality >= locality_count) return detail::bad_locality(locality);
         if (loc_state() == ~u32{0})
             return error{errc::not_found, crb_reg::loc_state, locality, "TPM_LOC_STATE", "TPM-I2",
                          "no TPM answers at this address", ~u32{0}, 0};
+        if (locality != 0) {
+            const u32 id = p_.mmio_read32(reg(0, crb_reg::intf_id));
+            if (!interface_id_field::cap_locality.test(id))
+                return error{errc::not_found, crb_reg::intf_id, locality, "TPM_CRB_INTF_ID.CapLocality", "TPM-I2",
+                             "the TPM implements locality 0 only", id, 0};
+        }
         if (is_active(locality)) return success;
         p_.mmio_write32(reg(locality, crb_reg::loc_ctrl), static_cast<u32>(loc_ctrl_field::request_access.mask()));
         u32 s = 0;
