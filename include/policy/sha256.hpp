@@ -15,21 +15,25 @@ namespace slrt {
 
 namespace detail {
 
-// Round T: its message word (loaded for T < 16, else the schedule of §6.2.2 step 1 on a
-// 16-word ring), then the round.
+// W[t] of §6.2.2 step 1 on a 16-word ring: loaded for t < 16, else scheduled from the ring.
+[[gnu::always_inline]] constexpr u32 sha256_word(u32 (&w)[16], const u8* p, u32 t) {
+    u32& x = w[t & 15];
+    if (t < 16) {
+        x = load_be32(p + 4 * t);
+    } else {
+        const u32 w15 = w[(t + 1) & 15], w2 = w[(t + 14) & 15];
+        const u32 sigma0 = rotr<7>(w15) ^ rotr<18>(w15) ^ (w15 >> 3);  // σ0 (4.6)
+        const u32 sigma1 = rotr<17>(w2) ^ rotr<19>(w2) ^ (w2 >> 10);  // σ1 (4.7)
+        x += sigma1 + w[(t + 9) & 15] + sigma0;  // W[t-16] + ... + W[t-7]
+    }
+    return x;
+}
+
+// Round T with its message word.
 template <int T>
 [[gnu::always_inline]] constexpr void sha256_step(u32 (&w)[16], const u8* p, u32 a, u32 b, u32& d, u32 e, u32 f,
                                                   u32 g, u32& h, u32& bc) {
-    u32& x = w[T & 15];
-    if constexpr (T < 16) {
-        x = load_be32(p + 4 * T);
-    } else {
-        const u32 w15 = w[(T + 1) & 15], w2 = w[(T + 14) & 15];
-        const u32 sigma0 = rotr<7>(w15) ^ rotr<18>(w15) ^ (w15 >> 3);  // σ0 (4.6)
-        const u32 sigma1 = rotr<17>(w2) ^ rotr<19>(w2) ^ (w2 >> 10);  // σ1 (4.7)
-        x += sigma1 + w[(T + 9) & 15] + sigma0;  // W[t-16] + ... + W[t-7]
-    }
-    sha256_round(a, b, d, e, f, g, h, sha256_k[T] + x, bc);
+    sha256_round(a, b, d, e, f, g, h, sha256_k[T] + sha256_word(w, p, T), bc);
 }
 
 // Eight rounds from T; afterwards every variable is back in its own role.
@@ -64,31 +68,9 @@ SLRT_SHA_TUNE constexpr void sha256_blocks_portable(u32* state, const u8* p, std
     }
 }
 
-// §6.2.2 for n blocks, one round per iteration with the working variables shifted by value:
-// the small form (SLRT_SHA_COMPACT).
+// §6.2.2 for n blocks, one round per iteration (SLRT_SHA_COMPACT).
 constexpr void sha256_blocks_compact(u32* state, const u8* p, std::size_t n) {
-    for (; n != 0; --n, p += 64) {
-        u32 w[16]{};
-        u32 v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
-        for (u32 t = 0; t < 64; ++t) {
-            u32& x = w[t & 15];
-            if (t < 16) {
-                x = load_be32(p + 4 * t);
-            } else {
-                const u32 w15 = w[(t + 1) & 15], w2 = w[(t + 14) & 15];
-                x += (rotr<17>(w2) ^ rotr<19>(w2) ^ (w2 >> 10)) + w[(t + 9) & 15] +
-                     (rotr<7>(w15) ^ rotr<18>(w15) ^ (w15 >> 3));  // σ1 + W[t-7] + σ0 (4.6, 4.7)
-            }
-            const u32 a = v[0], e = v[4];
-            const u32 t1 = v[7] + (rotr<6>(e) ^ rotr<11>(e) ^ rotr<25>(e)) + (v[6] ^ (e & (v[5] ^ v[6]))) +
-                           sha256_k[t] + x;  // h + Σ1(e) + Ch(e, f, g) + K + W
-            const u32 t2 = (rotr<2>(a) ^ rotr<13>(a) ^ rotr<22>(a)) + ((a & v[1]) | (v[2] & (a | v[1])));
-            for (u32 i = 7; i > 0; --i) v[i] = v[i - 1];
-            v[4] += t1;  // e = d + T1
-            v[0] = t1 + t2;
-        }
-        for (u32 i = 0; i < 8; ++i) state[i] += v[i];
-    }
+    sha2_blocks_compact<u32, 64, 64, sha256_k, sha256_word, sha256_round>(state, p, n);
 }
 
 struct sha256_traits {

@@ -15,19 +15,24 @@ namespace slrt {
 
 namespace detail {
 
+// W[t] of §6.4.2 step 1 on a 16-word ring: loaded for t < 16, else scheduled from the ring.
+[[gnu::always_inline]] constexpr u64 sha512_word(u64 (&w)[16], const u8* p, u32 t) {
+    u64& x = w[t & 15];
+    if (t < 16) {
+        x = load_be64(p + 8 * t);
+    } else {
+        const u64 w15 = w[(t + 1) & 15], w2 = w[(t + 14) & 15];
+        const u64 sigma0 = rotr<1>(w15) ^ rotr<8>(w15) ^ (w15 >> 7);  // σ0 (4.12)
+        const u64 sigma1 = rotr<19>(w2) ^ rotr<61>(w2) ^ (w2 >> 6);  // σ1 (4.13)
+        x += sigma1 + w[(t + 9) & 15] + sigma0;
+    }
+    return x;
+}
+
 template <int T>
 [[gnu::always_inline]] constexpr void sha512_step(u64 (&w)[16], const u8* p, u64 a, u64 b, u64& d, u64 e, u64 f,
                                                   u64 g, u64& h, u64& bc) {
-    u64& x = w[T & 15];
-    if constexpr (T < 16) {
-        x = load_be64(p + 8 * T);
-    } else {
-        const u64 w15 = w[(T + 1) & 15], w2 = w[(T + 14) & 15];
-        const u64 sigma0 = rotr<1>(w15) ^ rotr<8>(w15) ^ (w15 >> 7);  // σ0 (4.12)
-        const u64 sigma1 = rotr<19>(w2) ^ rotr<61>(w2) ^ (w2 >> 6);  // σ1 (4.13)
-        x += sigma1 + w[(T + 9) & 15] + sigma0;
-    }
-    sha512_round(a, b, d, e, f, g, h, sha512_k[T] + x, bc);
+    sha512_round(a, b, d, e, f, g, h, sha512_k[T] + sha512_word(w, p, T), bc);
 }
 
 template <int T>
@@ -65,28 +70,7 @@ SLRT_SHA_TUNE constexpr void sha512_blocks_portable(u64* state, const u8* p, std
 
 // §6.4.2 for n blocks, one round per iteration (SLRT_SHA_COMPACT).
 constexpr void sha512_blocks_compact(u64* state, const u8* p, std::size_t n) {
-    for (; n != 0; --n, p += 128) {
-        u64 w[16]{};
-        u64 v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
-        for (u32 t = 0; t < 80; ++t) {
-            u64& x = w[t & 15];
-            if (t < 16) {
-                x = load_be64(p + 8 * t);
-            } else {
-                const u64 w15 = w[(t + 1) & 15], w2 = w[(t + 14) & 15];
-                x += (rotr<19>(w2) ^ rotr<61>(w2) ^ (w2 >> 6)) + w[(t + 9) & 15] +
-                     (rotr<1>(w15) ^ rotr<8>(w15) ^ (w15 >> 7));  // σ1 + W[t-7] + σ0 (4.12, 4.13)
-            }
-            const u64 a = v[0], e = v[4];
-            const u64 t1 = v[7] + (rotr<14>(e) ^ rotr<18>(e) ^ rotr<41>(e)) + (v[6] ^ (e & (v[5] ^ v[6]))) +
-                           sha512_k[t] + x;
-            const u64 t2 = (rotr<28>(a) ^ rotr<34>(a) ^ rotr<39>(a)) + ((a & v[1]) | (v[2] & (a | v[1])));
-            for (u32 i = 7; i > 0; --i) v[i] = v[i - 1];
-            v[4] += t1;
-            v[0] = t1 + t2;
-        }
-        for (u32 i = 0; i < 8; ++i) state[i] += v[i];
-    }
+    sha2_blocks_compact<u64, 80, 128, sha512_k, sha512_word, sha512_round>(state, p, n);
 }
 
 struct sha512_traits {

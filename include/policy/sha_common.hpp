@@ -170,6 +170,25 @@ constexpr void store_be64(u8* p, u64 v) {
     bc = ab;
 }
 
+// SHA-256 and SHA-512 with one round per loop iteration (SLRT_SHA_COMPACT): the rounds above
+// with the roles of the working variables rotated by value instead of by name. Word(w, p, t)
+// gives W[t]; after Round, h holds T1 + T2 (the next a) and d holds d + T1 (the next e).
+template <class W, u32 Rounds, u32 BlockBytes, const W* K, auto Word, auto Round>
+constexpr void sha2_blocks_compact(W* state, const u8* p, std::size_t n) {
+    for (; n != 0; --n, p += BlockBytes) {
+        W w[16]{};
+        W v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
+        W bc = v[1] ^ v[2];
+        for (u32 t = 0; t < Rounds; ++t) {
+            Round(v[0], v[1], v[3], v[4], v[5], v[6], v[7], K[t] + Word(w, p, t), bc);
+            const W next_a = v[7];
+            for (u32 i = 7; i > 0; --i) v[i] = v[i - 1];
+            v[0] = next_a;
+        }
+        for (u32 i = 0; i < 8; ++i) state[i] += v[i];
+    }
+}
+
 // Traits: word (u32/u64), block_size (64/128), length_size (8/16: FIPS 180-4 §5.1.1 and
 // §5.1.2 append the message length in bits as a 64- or 128-bit big-endian number),
 // state_words (5 or 8), and blocks(word* state, const u8* p, size_t n) compressing n
